@@ -219,9 +219,28 @@ func checkTimeouts() {
 
 // rfWakeTick makes the tick goroutine the next to run, so the tick ends as
 // soon as the current goroutine yields or blocks.
+//
+// It cannot use goready: without sysmon (wasm has none) runqput ignores its
+// next flag, so goready would queue gp at the tail of the run queue and every
+// goroutine already queued would get one more, uncounted turn before the
+// tick ends. Instead gp goes into runnext, which runqget takes first (the
+// scheduler's one-in-61 fairness check of the global queue may still run one
+// goroutine before it).
 func rfWakeTick(gp *g) {
 	rfTickWoken = true
-	goready(gp, 1)
+	systemstack(func() {
+		trace := traceAcquire()
+		casgstatus(gp, _Gwaiting, _Grunnable)
+		if trace.ok() {
+			trace.GoUnpark(gp, 2)
+			traceRelease(trace)
+		}
+		pp := getg().m.p.ptr()
+		if old := pp.runnext.ptr(); old != nil {
+			runqput(pp, old, false)
+		}
+		pp.runnext.set(gp)
+	})
 }
 
 // nanotime1 reads the host's virtual clock when the host has enabled it.

@@ -1,0 +1,1 @@
+"""Fonts and images used by the bundled demo (installed as reactor_frame.assets)."""

@@ -1,0 +1,1 @@
+"""The bundled demos (installed as reactor_frame.demos)."""

@@ -1,0 +1,43 @@
+"""reactor-frame: host Go programs compiled as WASI reactors in Python, and
+drive their goroutines a frame at a time.
+
+>>> from reactor_frame import Reactor
+>>> with Reactor("testdata/hello.wasm", stdout=print) as r:   # doctest: +SKIP
+...     r.run()
+"""
+
+from .abi import LoopResult, ModuleKind
+from .clock import Clock, RealClock, VirtualClock
+from .errors import (
+    BuildError,
+    CompileError,
+    ConcurrentUseError,
+    GoNotFoundError,
+    GoPanicError,
+    GoVersionError,
+    GuestError,
+    InteropError,
+    InvalidModuleError,
+    NotMainPackageError,
+    ReactorClosedError,
+    ReactorError,
+    ReactorTimeoutError,
+    ReactorTrapError,
+    ReentrancyError,
+)
+from .host.engine import ReactorEngine
+from .host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
+from .scheduling.frame import FrameScheduler
+from .scheduling.hooks import Hooks
+from .scheduling.report import StepReport
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildError", "Clock", "CompileError", "ConcurrentUseError", "DEFAULT_TICK_TIMEOUT_S",
+    "FrameScheduler", "GoNotFoundError", "GoPanicError", "GoVersionError", "GuestError",
+    "Hooks", "InteropError", "InvalidModuleError", "LoopResult", "ModuleKind",
+    "NotMainPackageError", "RealClock", "Reactor", "ReactorClosedError", "ReactorEngine",
+    "ReactorError", "ReactorTimeoutError", "ReactorTrapError", "ReentrancyError",
+    "StepReport", "VirtualClock", "__version__",
+]

@@ -1,0 +1,10 @@
+"""Entry point of ``reactor-frame`` and ``python -m reactor_frame``."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .app import run
+    return run(sys.argv[1:] if argv is None else argv)

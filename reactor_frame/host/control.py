@@ -1,0 +1,50 @@
+"""The control block: facts the reactor runtime shares through guest memory.
+
+Binaries from ``reactor-frame build`` export ``go_reactor_control``, the
+address of this block (layout in ``goruntime/reactor_frame_wasip1.go``).
+Reading it after a tick costs no guest call: whether main has returned, the
+exact nanoseconds to the next timer, the turns and rounds the tick ran. The
+host writes the virtual clock here, so a guest on virtual time reads its
+clock from memory instead of calling back into Python.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+MAGIC = 0x42434652
+VERSION = 1
+
+STATE_MAIN_STARTED = 1
+STATE_MAIN_RETURNED = 2
+
+CLOCK_REAL = 0
+CLOCK_VIRTUAL = 1
+
+
+class ControlBlock(ctypes.LittleEndianStructure):
+    """ctypes view of the guest's ``reactorControl`` struct."""
+
+    _fields_ = [
+        ("magic", ctypes.c_uint32),
+        ("version", ctypes.c_uint32),
+        ("state", ctypes.c_uint32),
+        ("clock_mode", ctypes.c_uint32),
+        ("virt_mono", ctypes.c_int64),
+        ("virt_wall", ctypes.c_int64),
+        ("delay_ns", ctypes.c_int64),
+        ("turns", ctypes.c_uint64),
+        ("rounds", ctypes.c_uint64),
+        ("budget_spent", ctypes.c_int64),
+    ]
+
+
+def map_control_block(base: int, size: int, address: int) -> ControlBlock | None:
+    """The control block at guest ``address`` in memory at host ``base`` of
+    ``size`` bytes, or None when the address or its contents are not valid."""
+    if address <= 0 or address + ctypes.sizeof(ControlBlock) > size:
+        return None
+    block = ControlBlock.from_address(base + address)
+    if block.magic != MAGIC or block.version != VERSION:
+        return None
+    return block

@@ -1,0 +1,595 @@
+"""``Reactor``: one Go WASI reactor instance and the calls that drive it.
+
+The seed harnesses' features live here: load (with a compiled-module cache),
+WASI set-up, ``start_main``, ``loop_once`` (one ``go_tick``), ``run`` and
+``run_async`` to completion, output capture, typed failures, ``close``. The
+frame-budgeted ``step`` is built on the same guest-call path (see
+:mod:`reactor_frame.scheduling.step`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import threading
+import time
+import weakref
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+import wasmtime
+
+from .. import abi
+from ..abi import Features, LoopResult
+from ..clock import Clock, RealClock, VirtualClock
+from ..errors import (
+    ConcurrentUseError,
+    GoPanicError,
+    InvalidModuleError,
+    ReactorClosedError,
+    ReactorError,
+    ReactorTimeoutError,
+    ReactorTrapError,
+    ReentrancyError,
+)
+from ..scheduling.hooks import Hooks
+from ..scheduling.report import StepReport
+from ..scheduling.step import step_reactor
+from ..wasmfile import WasmFormatError, read_wasm
+from . import control as ctl
+from .engine import ReactorEngine, default_engine
+from .fastcall import FastCall
+from .output import OutputCallback, OutputCapture
+from .wasi import define_seeded_random, define_virtual_time, make_wasi_config
+from .watchdog import CallWatchdog, EpochTicker
+
+if TYPE_CHECKING:
+    from ..interop.exports import GuestExports
+    from ..interop.hostfuncs import ImportsSpec
+    from ..interop.memory import GuestMemoryView
+
+Source = Union[str, os.PathLike, bytes, bytearray, memoryview, wasmtime.Module]
+
+#: Default watchdog limit for one guest call, in seconds.
+DEFAULT_TICK_TIMEOUT_S = 10.0
+
+_RUNNING, _EXITED, _CLOSED = 0, 1, 2
+_RESULTS = (LoopResult.IDLE, LoopResult.READY)
+_PANIC_MARKERS = ("panic: ", "fatal error: ")
+
+_BUILD_HINT = (
+    "Build a reactor with `reactor-frame build PKGDIR -o OUT.wasm` (stock Go >= 1.24), "
+    "or with a Go toolchain that has the wasi-reactor patches "
+    "(GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared)."
+)
+
+_live: "weakref.WeakSet[Reactor]" = weakref.WeakSet()
+_tickers: "weakref.WeakKeyDictionary[wasmtime.Engine, EpochTicker]" = weakref.WeakKeyDictionary()
+_tickers_lock = threading.Lock()
+
+
+@atexit.register
+def _close_all_at_exit() -> None:
+    # wasmtime may print a Rust panic at interpreter exit for stores that use
+    # custom output callbacks and are still open; close them first.
+    for reactor in list(_live):
+        try:
+            reactor.close()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+
+
+class Reactor:
+    """A Go program built as a WASI reactor, driven by the host.
+
+    ``source`` is a path, the module bytes, or a ``wasmtime.Module`` compiled
+    on ``engine``. Output callbacks receive ``str`` (default: the host's
+    stdout/stderr); they are called on the thread driving the reactor, after
+    the guest call that wrote the text returns, in the order it was written.
+
+    A reactor is single-threaded: a second thread entering it while a guest
+    call is running gets :class:`ConcurrentUseError`.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        args: Sequence[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        stdout: OutputCallback | None = None,
+        stderr: OutputCallback | None = None,
+        preopens: Mapping[str, str | os.PathLike[str]] | None = None,
+        stdin: bytes | None = None,
+        engine: ReactorEngine | None = None,
+        clock: Clock | None = None,
+        seed: int | None = None,
+        imports: "ImportsSpec | None" = None,
+        tick_timeout: float | None = DEFAULT_TICK_TIMEOUT_S,
+        max_memory_mb: int | None = None,
+        name: str | None = None,
+    ) -> None:
+        self._state = _CLOSED  # until construction succeeds
+        self._lock = threading.Lock()
+        self._owner_thread = 0
+        self._calls = 0
+        self._ticker: EpochTicker | None = None
+        self._store: wasmtime.Store | None = None
+        self._closed_reason = "the reactor was closed"
+        self.engine = engine or default_engine()
+        self.clock: Clock = clock or RealClock()
+        self.name = name or (Path(source).name if isinstance(source, (str, os.PathLike)) else "reactor")
+        self.hooks = Hooks(self)
+        """Subscribe to what happens during steps; see :class:`Hooks`."""
+        self._output = OutputCapture(stdout, stderr)
+        self._output.listeners.append(self.hooks._emit_output)
+
+        module, info = self._load(source)
+        self.features: Features = abi.features(info) if info else Features(False, False)
+        self.module = module
+
+        store = wasmtime.Store(self.engine.wasmtime)
+        self._store = store
+        if max_memory_mb is not None:
+            if max_memory_mb <= 0:
+                raise ValueError("max_memory_mb must be positive")
+            store.set_limits(memory_size=int(max_memory_mb) << 20)
+        self._watchdog = CallWatchdog(store, tick_timeout, lambda: self._calls)
+        if tick_timeout is not None:
+            self._ticker = _ticker_for(self.engine.wasmtime)
+            self._ticker.acquire()
+        store.set_wasi(make_wasi_config(
+            args=list(args) if args is not None else [self.name],
+            env=env, preopens=preopens, stdin=stdin, output=self._output,
+        ))
+        linker = wasmtime.Linker(self.engine.wasmtime)
+        linker.define_wasi()
+        linker.allow_shadowing = True
+        self._virtual = isinstance(self.clock, VirtualClock)
+        self._real_monotonic = [False]
+        if self._virtual:
+            assert isinstance(self.clock, VirtualClock)
+            define_virtual_time(linker, self.clock, self._real_monotonic)
+        if seed is not None:
+            define_seeded_random(linker, int(seed))
+        if imports:
+            from ..interop.hostfuncs import define_imports
+            define_imports(linker, imports, self)
+        self._instantiate(linker, module)
+
+        self._state = _RUNNING
+        self.exit_code: int | None = None
+        """None while the guest runs; its exit code once it exited (0 when
+        main returned)."""
+        self._main_started = False
+        self._wake = True
+        self.deadline_ns: int | None = None
+        """Absolute time, on this reactor's clock, of the guest's next timer
+        as of the last tick; None when it has none (or is runnable)."""
+        self.last_result: int = LoopResult.READY
+        self.stats_ticks = 0
+        self.stats_guest_ns = 0
+        _live.add(self)
+        self._call_init()
+
+    # ----------------------------------------------------------- loading --
+    def _load(self, source: Source) -> tuple[wasmtime.Module, Any]:
+        if isinstance(source, wasmtime.Module):
+            names = {e.name for e in source.exports}
+            missing = [n for n in (*abi.SEED_EXPORTS, abi.MEMORY) if n not in names]
+            if missing:
+                raise InvalidModuleError(_missing_message("the module", missing, "_start" in names))
+            return source, _ModuleExports(source)
+        if isinstance(source, (str, os.PathLike)):
+            path = Path(source)
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                raise InvalidModuleError(f"{path}: no such file") from None
+            except IsADirectoryError:
+                raise InvalidModuleError(f"{path}: is a directory, not a .wasm file") from None
+            except OSError as exc:
+                raise InvalidModuleError(f"{path}: cannot read: {exc.strerror}") from None
+            label = str(path)
+        elif isinstance(source, (bytes, bytearray, memoryview)):
+            data = bytes(source)
+            label = "the module bytes"
+        else:
+            raise TypeError(
+                f"Reactor source must be a path, bytes or wasmtime.Module, not {type(source).__name__}"
+            )
+        try:
+            info = read_wasm(data)
+        except WasmFormatError as exc:
+            raise InvalidModuleError(f"{label}: {exc}") from None
+        missing = abi.missing_reactor_exports(info)
+        if missing:
+            raise InvalidModuleError(_missing_message(label, missing, "_start" in info.exports))
+        try:
+            module = self.engine.compile(data)
+        except wasmtime.WasmtimeError as exc:
+            raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {_first_line(exc)}") from None
+        return module, info
+
+    def _instantiate(self, linker: wasmtime.Linker, module: wasmtime.Module) -> None:
+        store = self._store
+        assert store is not None
+        try:
+            instance = linker.instantiate(store, module)
+        except wasmtime.WasmtimeError as exc:
+            self._release()
+            text = _first_line(exc)
+            if "unknown import" in text or "import" in text:
+                raise InvalidModuleError(
+                    f"cannot instantiate {self.name}: {text}. Provide the missing host "
+                    "functions with imports={'module': {'name': callable}}."
+                ) from None
+            raise InvalidModuleError(f"cannot instantiate {self.name}: {text}") from None
+        exports = instance.exports(store)
+        self._instance = instance
+        self.memory: wasmtime.Memory = exports[abi.MEMORY]  # type: ignore[assignment]
+        self._init_call = FastCall(store, exports[abi.INITIALIZE], 0)  # type: ignore[arg-type]
+        self._start_call = FastCall(store, exports[abi.START_MAIN], 0)  # type: ignore[arg-type]
+        self._tick_call = FastCall(store, exports[abi.TICK], 1)  # type: ignore[arg-type]
+        self._tick_for_call = (
+            FastCall(store, exports[abi.TICK_FOR], 1)  # type: ignore[arg-type]
+            if self.features.tick_for else None
+        )
+        self._exports_raw = exports
+        self._control: ctl.ControlBlock | None = None
+
+    def _call_init(self) -> None:
+        self._guest_call(self._init_call)
+        if self.features.control and self._state == _RUNNING:
+            address = self._call_export_i32(abi.CONTROL)
+            self._control = ctl.map_control_block(
+                ctypes_address(self.memory.data_ptr(self._store)),
+                self.memory.data_len(self._store), address)
+        if self._virtual and self._control is not None:
+            self._publish_clock()
+            self._control.clock_mode = ctl.CLOCK_VIRTUAL
+            self._real_monotonic[0] = True  # the guest now reads virtual time from memory
+        self._clock_generation = getattr(self.clock, "generation", 0)
+
+    def _call_export_i32(self, name: str) -> int:
+        fc = FastCall(self._store, self._exports_raw[name], 1)  # type: ignore[arg-type]
+        self._guest_call(fc)
+        return fc.i32.value
+
+    # --------------------------------------------------------- guest calls --
+    def _guest_call(self, fc: FastCall) -> None:
+        """Run one guest call with the lock, watchdog numbering, output
+        delivery and failure mapping. The hot path of every tick."""
+        if not self._lock.acquire(False):
+            self._raise_busy()
+        self._owner_thread = threading.get_ident()
+        self._calls += 1
+        try:
+            failure = fc.call()
+        finally:
+            self._owner_thread = 0
+            self._lock.release()
+        if self._output.pending:
+            self._drain_output(failure)
+        if failure is not None:
+            self._handle_failure(failure)
+
+    def _raise_busy(self) -> None:
+        if self._state == _CLOSED:
+            raise ReactorClosedError(self._closed_reason)
+        if self._owner_thread == threading.get_ident():
+            raise ReentrancyError(
+                f"{self.name}: a guest call is already running on this thread (called from "
+                "a host function or output callback?); drive the reactor only from outside "
+                "guest calls"
+            )
+        raise ConcurrentUseError(
+            f"{self.name}: another thread is inside a guest call; a reactor must be driven "
+            "from one thread at a time"
+        )
+
+    def _drain_output(self, failure: BaseException | None) -> None:
+        try:
+            self._output.drain()
+        except BaseException:
+            if failure is None:
+                raise
+            # The guest failed too: report the guest failure, not the callback's.
+
+    def _handle_failure(self, failure: BaseException) -> None:
+        if isinstance(failure, wasmtime.ExitTrap):
+            self._state = _EXITED
+            self.exit_code = failure.code
+            tail = self._output.stderr_tail()
+            if failure.code == 2 and _looks_like_panic(tail):
+                self._fail(GoPanicError(_panic_message(self.name, tail), tail))
+            self.hooks._emit_exit(self, failure.code)
+            return
+        tail = self._output.stderr_tail()
+        if not isinstance(failure, (wasmtime.Trap, wasmtime.WasmtimeError)):
+            # A host function or callback raised: propagate it as itself.
+            self._close_after_fatal(f"a host function raised {type(failure).__name__}: {failure}")
+            self.hooks._emit_error(self, failure)
+            raise failure
+        message = str(failure)
+        if self._watchdog.fired:
+            self._watchdog.fired = False
+            self._fail(ReactorTimeoutError(
+                f"{self.name}: a guest call ran longer than tick_timeout; a goroutine is "
+                "probably spinning without yielding (it was stopped and the reactor closed)",
+                tail))
+        if _looks_like_panic(tail):
+            self._fail(GoPanicError(_panic_message(self.name, tail), tail))
+        self._fail(ReactorTrapError(f"{self.name}: the guest trapped: {message}", tail))
+
+    def _fail(self, error: ReactorError) -> None:
+        self._close_after_fatal(f"{self.name} stopped after a fatal error: {error}")
+        self.hooks._emit_error(self, error)
+        raise error
+
+    def _close_after_fatal(self, reason: str) -> None:
+        self._release()
+        self._closed_reason = reason.split("\n", 1)[0] + " (create a new Reactor to run again)"
+
+    # ------------------------------------------------------------- the ABI --
+    def start_main(self) -> None:
+        """Queue the main goroutine (``go_start_main``). Idempotent: later
+        calls do nothing. ``main`` runs on the following ticks."""
+        self._check_open()
+        if self._main_started or self._state != _RUNNING:
+            return
+        self._guest_call(self._start_call)
+        self._main_started = True
+        self._wake = True
+
+    def loop_once(self) -> int:
+        """One ``go_tick``: ``LoopResult.IDLE`` (-1), ``LoopResult.READY`` (0)
+        or the milliseconds (> 0) until the next timer. After the guest exited
+        it returns IDLE without calling it."""
+        if self._state != _RUNNING:
+            if self._state == _EXITED:
+                return LoopResult.IDLE
+            raise ReactorClosedError(self._closed_reason)
+        if self._virtual and self.clock.generation != self._clock_generation:  # type: ignore[attr-defined]
+            self._publish_clock()
+        fc = self._tick_call
+        self._guest_call(fc)
+        if self._state != _RUNNING:
+            return LoopResult.IDLE
+        result: int = fc.i32.value
+        self.stats_ticks += 1
+        block = self._control
+        if block is not None and block.state & ctl.STATE_MAIN_RETURNED and self.exit_code is None:
+            self.exit_code = 0
+            self.hooks._emit_exit(self, 0)
+        if result <= 0:
+            return _RESULTS[result + 1] if result >= -1 else result
+        return result
+
+    def tick_for(self, budget_ns: int) -> int:
+        """Run goroutines for up to ``budget_ns`` of wall time in one guest
+        call (``go_tick_for``), checking the budget at every goroutine yield.
+        Falls back to one ``loop_once`` on binaries without the extension."""
+        fc = self._tick_for_call
+        if fc is None or self._state != _RUNNING:
+            return self.loop_once()
+        if self._virtual and self.clock.generation != self._clock_generation:  # type: ignore[attr-defined]
+            self._publish_clock()
+        fc.i64.value = budget_ns
+        self._guest_call(fc)
+        if self._state != _RUNNING:
+            return LoopResult.IDLE
+        result: int = fc.i32.value
+        block = self._control
+        if block is not None and block.state & ctl.STATE_MAIN_RETURNED and self.exit_code is None:
+            self.exit_code = 0
+            self.hooks._emit_exit(self, 0)
+        return result
+
+    def next_timer_ns(self, result: int) -> int | None:
+        """Nanoseconds until the next timer after a tick that returned
+        ``result``: exact from the control block when the binary has it,
+        else ``result`` milliseconds. None when there is no timer."""
+        if result <= 0:
+            return None
+        block = self._control
+        if block is not None and block.delay_ns > 0:
+            return int(block.delay_ns)
+        return result * 1_000_000
+
+    def _publish_clock(self) -> None:
+        clock = self.clock
+        assert isinstance(clock, VirtualClock)
+        self._clock_generation = clock.generation
+        block = self._control
+        if block is not None:
+            block.virt_mono = clock.now_ns()
+            block.virt_wall = clock.wall_ns()
+
+    # ----------------------------------------------------------- driving --
+    @property
+    def done(self) -> bool:
+        """True once the guest exited or its main returned."""
+        return self.exit_code is not None
+
+    @property
+    def closed(self) -> bool:
+        return self._state == _CLOSED
+
+    def step(self, budget_ms: float, advance_ms: float | None = None) -> StepReport:
+        """Run goroutines for at most about ``budget_ms`` of wall time, for one
+        frame of a game or simulation loop; starts main if needed.
+
+        ``advance_ms`` (virtual clock only) first moves simulated time forward
+        by that much, waking due timers exactly at their deadlines. See
+        :func:`reactor_frame.scheduling.step.step_reactor`.
+        """
+        return step_reactor(self, budget_ms, advance_ms)
+
+    def run(self) -> int:
+        """Start main if needed and drive the guest to completion; returns its
+        exit code. Sleeps between timers on the real clock; on a virtual clock
+        jumps to each next timer instead. Returns 0 also when the guest goes
+        idle with main still blocked (the seed's "safe to stop"); ``exit_code``
+        then stays None, since exports could still wake it."""
+        self.start_main()
+        while True:
+            result = self.loop_once()
+            if self.exit_code is not None:
+                return self.exit_code
+            if result == LoopResult.IDLE:
+                return 0
+            if result > 0:
+                self._wait_for_timer(result)
+
+    async def run_async(self, slice_ms: float = 5.0) -> int:
+        """``run`` on asyncio: runs the guest in slices of about ``slice_ms``
+        and awaits between them (timers with ``asyncio.sleep``), so the event
+        loop is never blocked for longer than one slice."""
+        self.start_main()
+        budget_ns = int(slice_ms * 1_000_000)
+        while True:
+            result = self.tick_for(budget_ns)
+            if self.exit_code is not None:
+                return self.exit_code
+            if result == LoopResult.IDLE:
+                return 0
+            if result > 0:
+                delay_ns = self.next_timer_ns(result) or 0
+                if self._virtual:
+                    self.clock.advance_ns(delay_ns)  # type: ignore[attr-defined]
+                    await asyncio.sleep(0)
+                else:
+                    await asyncio.sleep(delay_ns / 1e9)
+            else:
+                await asyncio.sleep(0)
+
+    def _wait_for_timer(self, result: int) -> None:
+        delay_ns = self.next_timer_ns(result) or 0
+        if self._virtual:
+            self.clock.advance_ns(delay_ns)  # type: ignore[attr-defined]
+        else:
+            time.sleep(delay_ns / 1e9)
+
+    # ----------------------------------------------------------- interop --
+    @property
+    def exports(self) -> "GuestExports":
+        """The guest's own exports as Python callables (``r.exports.name(...)``);
+        a call wakes the guest on the next step."""
+        self._check_open()
+        cached = self.__dict__.get("_exports_view")
+        if cached is None:
+            from ..interop.exports import GuestExports
+            cached = self.__dict__["_exports_view"] = GuestExports(self)
+        return cached
+
+    @property
+    def mem(self) -> "GuestMemoryView":
+        """Read, write and view guest memory (see :class:`GuestMemoryView`)."""
+        self._check_open()
+        cached = self.__dict__.get("_mem_view")
+        if cached is None:
+            from ..interop.memory import GuestMemoryView
+            cached = self.__dict__["_mem_view"] = GuestMemoryView(self)
+        return cached
+
+    # ------------------------------------------------------------ closing --
+    def _check_open(self) -> None:
+        if self._state == _CLOSED:
+            raise ReactorClosedError(self._closed_reason)
+
+    def close(self) -> None:
+        """Release the instance, store and their memory. Idempotent; every
+        later use raises :class:`ReactorClosedError`. A close requested from
+        inside a guest call (a host function) raises ReentrancyError."""
+        if self._state == _CLOSED and self._store is None:
+            return
+        if not self._lock.acquire(False):
+            self._raise_busy()
+        try:
+            self._release()
+        finally:
+            self._lock.release()
+
+    def _release(self) -> None:
+        self._state = _CLOSED
+        self._control = None
+        store, self._store = self._store, None
+        for name in ("_init_call", "_start_call", "_tick_call", "_tick_for_call",
+                     "_instance", "_exports_raw", "memory", "_exports_view", "_mem_view"):
+            self.__dict__.pop(name, None)
+        if store is not None:
+            store.close()
+        if self._ticker is not None:
+            self._ticker.release()
+            self._ticker = None
+        _live.discard(self)
+
+    def __enter__(self) -> "Reactor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            if self._state != _CLOSED or self._store is not None:
+                self._release()
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
+    def __repr__(self) -> str:
+        state = {_RUNNING: "running", _EXITED: f"exited({self.exit_code})", _CLOSED: "closed"}
+        return f"<Reactor {self.name!r} {state.get(self._state)}>"
+
+
+class _ModuleExports:
+    """Export info of an already compiled module, shaped like WasmInfo."""
+
+    def __init__(self, module: wasmtime.Module) -> None:
+        from ..wasmfile import Extern, FuncType
+        self.exports = {}
+        for exp in module.exports:
+            ty = exp.type
+            if isinstance(ty, wasmtime.FuncType):
+                ftype = FuncType(tuple(str(p) for p in ty.params), tuple(str(r) for r in ty.results))
+                self.exports[exp.name] = Extern(exp.name, "func", "", ftype)
+            elif isinstance(ty, wasmtime.MemoryType):
+                self.exports[exp.name] = Extern(exp.name, "memory")
+            else:
+                self.exports[exp.name] = Extern(exp.name, "other")
+
+
+def ctypes_address(pointer: Any) -> int:
+    import ctypes
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+
+
+def _ticker_for(engine: wasmtime.Engine) -> EpochTicker:
+    with _tickers_lock:
+        ticker = _tickers.get(engine)
+        if ticker is None:
+            ticker = _tickers[engine] = EpochTicker(engine)
+        return ticker
+
+
+def _missing_message(label: str, missing: list[str], is_command: bool) -> str:
+    what = "a plain WASI command (it exports _start)" if is_command else "not a Go WASI reactor"
+    return f"{label} is {what}: it lacks the reactor exports {', '.join(missing)}. {_BUILD_HINT}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _looks_like_panic(tail: str) -> bool:
+    return any(marker in tail for marker in _PANIC_MARKERS)
+
+
+def _panic_message(name: str, tail: str) -> str:
+    starts = [tail.find(m) for m in _PANIC_MARKERS if m in tail]
+    text = tail[min(starts):] if starts else tail
+    return f"{name}: the Go program panicked:\n{text.rstrip()}"

@@ -1,0 +1,1 @@
+"""Frame-budgeted driving: ``Reactor.step``, ``FrameScheduler`` and hooks."""

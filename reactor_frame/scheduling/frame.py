@@ -1,0 +1,119 @@
+"""``FrameScheduler``: several reactors sharing one frame budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from time import perf_counter_ns
+from typing import TYPE_CHECKING
+
+from ..clock import VirtualClock
+from ..errors import ReactorError
+from .report import StepReport
+from .step import finish_report, needs_call, run_until
+
+if TYPE_CHECKING:
+    from ..host.reactor import Reactor
+
+
+class FrameScheduler:
+    """Step several reactors inside one frame budget.
+
+    Each frame, the reactors that have work share the time left, in turn:
+    each gets an equal part of what remains, so time one of them leaves
+    unused goes to those after it, and passes repeat while time and work
+    remain. The order rotates every frame so none is always last. Reactors
+    with nothing to do cost nothing.
+
+    A reactor that fails (panic, trap, timeout) is closed; the others still
+    get their frame, then the first error is raised with the frame's reports
+    attached as ``exc.frame_reports``. Closed reactors report ``idle``.
+    """
+
+    def __init__(self, reactors: Iterable["Reactor"] = ()) -> None:
+        self.reactors: list[Reactor] = list(reactors)
+        self._rotation = 0
+
+    def add(self, reactor: "Reactor") -> None:
+        self.reactors.append(reactor)
+
+    def remove(self, reactor: "Reactor") -> None:
+        self.reactors.remove(reactor)
+
+    @property
+    def all_done(self) -> bool:
+        """True when every reactor is done (exited or main returned) or closed."""
+        return all(r.done or r.closed for r in self.reactors)
+
+    def step(self, budget_ms: float, advance_ms: float | None = None) -> list[StepReport]:
+        """Run one frame of at most about ``budget_ms``; returns one report per
+        reactor, in the order of ``reactors``. ``advance_ms`` moves every
+        virtual clock of these reactors forward (all must be virtual)."""
+        started = perf_counter_ns()
+        if budget_ms < 0:
+            raise ValueError(f"budget_ms must be >= 0, not {budget_ms}")
+        end_ns = started + int(budget_ms * 1_000_000)
+        reports = [StepReport(budget_ms=budget_ms) for _ in self.reactors]
+        count = len(self.reactors)
+        rotation = self._rotation % count if count else 0
+        self._rotation += 1
+        order = [(i, self.reactors[i]) for i in [*range(rotation, count), *range(rotation)]]
+        live = [(i, r) for i, r in order if not r.closed]
+        targets = self._targets(live, advance_ms)
+        errors: list[BaseException] = []
+
+        def guarded(i: int, r: "Reactor", share_end: int) -> None:
+            try:
+                if not r._main_started:
+                    r.start_main()
+                run_until(r, reports[i], share_end, None)
+            except (ReactorError, Exception) as exc:  # noqa: B014 - keep the frame going
+                errors.append(exc)
+
+        while True:
+            for clock, target in targets:
+                members = [r for _, r in live if r.clock is clock and not r.done and not r.closed]
+                if any(r._wake for r in members):
+                    continue
+                due = [r.deadline_ns for r in members
+                       if r.deadline_ns is not None and r.deadline_ns <= target]
+                clock.advance_to_ns(min(due) if due else target)
+            workers = [(i, r) for i, r in live
+                       if not r.done and not r.closed
+                       and (not r._main_started or needs_call(r, r.clock.now_ns()))]
+            if not workers:
+                if all(clock.now_ns() >= target for clock, target in targets):
+                    break
+                continue
+            if perf_counter_ns() >= end_ns and any(rep.calls for rep in reports):
+                break
+            for n, (i, r) in enumerate(workers):
+                now = perf_counter_ns()
+                share_end = now + max(0, end_ns - now) // (len(workers) - n)
+                guarded(i, r, share_end)
+            if not targets and perf_counter_ns() >= end_ns:
+                break
+        for clock, target in targets:
+            clock.advance_to_ns(target)
+        for i, r in order:
+            finish_report(r, reports[i], started)
+        if errors:
+            error = errors[0]
+            error.frame_reports = reports  # type: ignore[attr-defined]
+            raise error
+        return reports
+
+    @staticmethod
+    def _targets(live: list[tuple[int, "Reactor"]],
+                 advance_ms: float | None) -> list[tuple[VirtualClock, int]]:
+        if advance_ms is None:
+            return []
+        if advance_ms < 0:
+            raise ValueError(f"advance_ms must be >= 0, not {advance_ms}")
+        clocks: dict[int, VirtualClock] = {}
+        for _, r in live:
+            if not isinstance(r.clock, VirtualClock):
+                raise ReactorError(
+                    f"advance_ms needs every reactor on a VirtualClock; {r.name} is on real time")
+            clocks[id(r.clock)] = r.clock
+        advance_ns = round(advance_ms * 1_000_000)
+        return [(c, c.now_ns() + advance_ns) for c in clocks.values()]

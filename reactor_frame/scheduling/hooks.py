@@ -1,0 +1,92 @@
+"""Hooks: callbacks for what happens inside a reactor while it is driven.
+
+Register with ``reactor.hooks.on(EVENT, fn)`` (usable as a decorator) and
+remove with ``off``. Events and the arguments each callback receives:
+
+========  ====================================  ===========================================
+event     callback                              when
+========  ====================================  ===========================================
+output    ``fn(reactor, stream, text)``         guest wrote text; stream is "stdout"/"stderr"
+timer     ``fn(reactor, deadline_ns)``          a step recorded the guest's next timer deadline
+idle      ``fn(reactor)``                       the guest became idle (nothing runnable, no timer)
+exit      ``fn(reactor, code)``                 the guest exited, or main returned (code 0)
+error     ``fn(reactor, exc)``                  a fatal error closed the reactor (then it is raised)
+step      ``fn(reactor, report)``               a step finished (the StepReport)
+========  ====================================  ===========================================
+
+Callbacks run on the thread driving the reactor, synchronously. An exception
+from a callback propagates out of the call that fired it (``step``,
+``loop_once``...); the reactor itself stays usable.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from ..host.reactor import Reactor
+    from .report import StepReport
+
+EVENTS = ("output", "timer", "idle", "exit", "error", "step")
+F = TypeVar("F", bound=Callable[..., Any])
+
+_STREAMS = {1: "stdout", 2: "stderr"}
+
+
+class Hooks:
+    """The hook registry of one reactor."""
+
+    __slots__ = ("_owner", "_callbacks", "__weakref__")
+
+    def __init__(self, owner: "Reactor") -> None:
+        self._owner = weakref.ref(owner)
+        self._callbacks: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
+
+    def on(self, event: str, fn: F | None = None) -> Any:
+        """Register ``fn`` for ``event``; without ``fn``, return a decorator."""
+        if event not in self._callbacks:
+            raise ValueError(f"unknown hook event {event!r}; events are: {', '.join(EVENTS)}")
+        if fn is None:
+            def register(f: F) -> F:
+                self._callbacks[event].append(f)
+                return f
+            return register
+        self._callbacks[event].append(fn)
+        return fn
+
+    def off(self, event: str, fn: Callable[..., Any]) -> None:
+        """Unregister ``fn`` from ``event`` (no error if it was not registered)."""
+        try:
+            self._callbacks[event].remove(fn)
+        except (KeyError, ValueError):
+            pass
+
+    def __bool__(self) -> bool:
+        return any(self._callbacks.values())
+
+    def _fire(self, event: str, *args: Any) -> None:
+        callbacks = self._callbacks[event]
+        if callbacks:
+            owner = self._owner()
+            for fn in list(callbacks):
+                fn(owner, *args)
+
+    def _emit_output(self, fd: int, text: str) -> None:
+        self._fire("output", _STREAMS.get(fd, str(fd)), text)
+
+    def _emit_timer(self, deadline_ns: int) -> None:
+        self._fire("timer", deadline_ns)
+
+    def _emit_idle(self) -> None:
+        self._fire("idle")
+
+    def _emit_exit(self, _reactor: "Reactor", code: int) -> None:
+        self._fire("exit", code)
+
+    def _emit_error(self, _reactor: "Reactor", exc: BaseException) -> None:
+        self._fire("error", exc)
+
+    def _emit_step(self, report: "StepReport") -> None:
+        self._fire("step", report)

@@ -1,0 +1,40 @@
+"""``StepReport``: what one ``step`` did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class StepReport:
+    """The outcome of one ``Reactor.step(budget_ms)``.
+
+    ``ticks`` counts scheduling rounds: ``go_tick`` calls on seed-ABI
+    binaries, rounds reported by the runtime on extended ones (a call that
+    ends inside a round counts that round). ``calls`` counts host-to-guest
+    calls; 0 means the step was skipped because the guest provably had
+    nothing to do.
+    """
+
+    budget_ms: float
+    ticks: int = 0
+    calls: int = 0
+    turns: int = 0
+    """Goroutine turns (yields/blocks) the runtime counted; 0 on seed binaries."""
+    elapsed_ms: float = 0.0
+    """Wall time this step took, guest and host overhead together."""
+    result: int = -1
+    """The last go_tick result: -1 idle, 0 ready, > 0 ms to the next timer."""
+    next_timer_ms: float | None = None
+    """Milliseconds from now to the guest's next timer, or None."""
+    deadline_ns: int | None = None
+    """Absolute time of the next timer on the reactor's clock, or None."""
+    idle: bool = False
+    """Nothing runnable and no timer pending, or the reactor is done."""
+    exit_code: int | None = None
+    """Set once the guest exited (or main returned: 0)."""
+
+    @property
+    def utilisation(self) -> float:
+        """Fraction of the budget used (may exceed 1.0 on overrun)."""
+        return self.elapsed_ms / self.budget_ms if self.budget_ms > 0 else 0.0

@@ -1,0 +1,138 @@
+"""The frame step: run a reactor's goroutines inside a wall-time budget.
+
+How a step spends its budget:
+
+* It calls into the guest only when the guest may have work: after a host
+  event (``start_main``, an export call), when the last tick reported a
+  runnable goroutine, or once the recorded timer deadline has passed. A step
+  before the deadline with nothing runnable costs no guest call.
+* On binaries built by reactor-frame, one ``go_tick_for(budget)`` call runs
+  the scheduler until the budget is spent, checking the clock whenever a
+  goroutine yields or blocks, so a step overruns by at most one goroutine's
+  run between yields. On seed-ABI binaries the step calls ``go_tick``
+  repeatedly while time remains; a single ``go_tick`` there runs until
+  nothing is runnable and cannot be cut short (best effort).
+* A goroutine that never yields cannot be interrupted by either; the
+  watchdog (``tick_timeout``) stops it and closes the reactor.
+* With a virtual clock and ``advance_ms``, time moves forward to each timer
+  deadline inside the frame in turn, so every timer fires at exactly its
+  deadline, then to the end of the frame.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter_ns
+from typing import TYPE_CHECKING
+
+from ..abi import LoopResult
+from ..errors import ReactorClosedError, ReactorError
+from .report import StepReport
+
+if TYPE_CHECKING:
+    from ..host.reactor import Reactor
+
+_IDLE = LoopResult.IDLE
+
+
+def needs_call(r: "Reactor", now_ns: int) -> bool:
+    """Whether the guest may have work at ``now_ns`` (on its clock)."""
+    if r._wake:
+        return True
+    deadline = r.deadline_ns
+    return deadline is not None and now_ns >= deadline
+
+
+def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None) -> StepReport:
+    """``Reactor.step``: see the module docstring."""
+    started = perf_counter_ns()
+    if budget_ms < 0:
+        raise ValueError(f"budget_ms must be >= 0, not {budget_ms}")
+    if r.closed:
+        raise ReactorClosedError(r._closed_reason)
+    report = StepReport(budget_ms=budget_ms)
+    clock = r.clock
+    target_ns = None
+    if advance_ms is not None:
+        if not r._virtual:
+            raise ReactorError("advance_ms needs a reactor on a VirtualClock (Reactor(..., clock=VirtualClock()))")
+        if advance_ms < 0:
+            raise ValueError(f"advance_ms must be >= 0, not {advance_ms}")
+        target_ns = clock.now_ns() + round(advance_ms * 1_000_000)
+    end_ns = started + int(budget_ms * 1_000_000)
+
+    if not r.done:
+        if not r._main_started:
+            r.start_main()
+        run_until(r, report, end_ns, target_ns)
+    if target_ns is not None:
+        clock.advance_to_ns(target_ns)  # type: ignore[attr-defined]
+    finish_report(r, report, started)
+    return report
+
+
+def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | None) -> None:
+    """Tick ``r`` until ``end_ns`` (wall, perf_counter) or until it has no
+    work; on a virtual clock, first move time to each deadline up to
+    ``target_ns``."""
+    clock = r.clock
+    tick_for = r._tick_for_call is not None
+    block = r._control
+    while True:
+        now = clock.now_ns()
+        if target_ns is not None and not r._wake:
+            deadline = r.deadline_ns
+            step_to = deadline if deadline is not None and deadline <= target_ns else target_ns
+            if step_to > now:
+                clock.advance_to_ns(step_to)  # type: ignore[attr-defined]
+                now = step_to
+        if not needs_call(r, now):
+            return
+        remaining = end_ns - perf_counter_ns()
+        if remaining <= 0 and report.calls:
+            return
+        if tick_for:
+            result = r.tick_for(max(remaining, 50_000))
+        else:
+            result = r.loop_once()
+        report.calls += 1
+        if block is not None:
+            report.ticks += max(1, block.rounds)
+            report.turns += block.turns
+        else:
+            report.ticks += 1
+        record_result(r, result)
+        if r.done or r.closed:
+            return
+        if result == 0:
+            continue
+        if target_ns is None or result == _IDLE:
+            return
+
+
+def record_result(r: "Reactor", result: int) -> None:
+    """Remember what a tick reported: deadline, wake flag, idleness."""
+    previous = r.last_result
+    r.last_result = result
+    r._wake = result == 0
+    if result > 0:
+        delay = r.next_timer_ns(result) or 0
+        r.deadline_ns = r.clock.now_ns() + delay
+        if r.hooks:
+            r.hooks._emit_timer(r.deadline_ns)
+    else:
+        r.deadline_ns = None
+        if result == _IDLE and previous != _IDLE and r.hooks:
+            r.hooks._emit_idle()
+
+
+def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:
+    report.result = r.last_result
+    report.exit_code = r.exit_code
+    deadline = r.deadline_ns
+    if deadline is not None and not r.closed:
+        report.deadline_ns = deadline
+        report.next_timer_ms = max(0, deadline - r.clock.now_ns()) / 1e6
+    report.idle = r.done or r.closed or (r.last_result == _IDLE and not r._wake)
+    report.elapsed_ms = (perf_counter_ns() - started_ns) / 1e6
+    if r.hooks:
+        r.hooks._emit_step(report)

@@ -1,0 +1,3 @@
+module reactorframe.test/testdata
+
+go 1.24
