@@ -358,12 +358,9 @@ class Reactor:
         self._guest_call(fc)
         if self._state != _RUNNING:
             return LoopResult.IDLE
-        result: int = fc.i32.value
         self.stats_ticks += 1
-        block = self._control
-        if block is not None and block.state & ctl.STATE_MAIN_RETURNED and self.exit_code is None:
-            self.exit_code = 0
-            self.hooks._emit_exit(self, 0)
+        result: int = fc.i32.value
+        self._record(result)
         if result <= 0:
             return _RESULTS[result + 1] if result >= -1 else result
         return result
@@ -381,23 +378,39 @@ class Reactor:
         self._guest_call(fc)
         if self._state != _RUNNING:
             return LoopResult.IDLE
+        self.stats_ticks += 1
         result: int = fc.i32.value
+        self._record(result)
+        return result
+
+    def _record(self, result: int) -> None:
+        """Remember what a tick reported: wake flag, timer deadline, main's
+        return; fire the hooks that depend on it."""
+        previous = self.last_result
+        self.last_result = result
+        self._wake = result == 0
         block = self._control
+        if result > 0:
+            delay = block.delay_ns if block is not None and block.delay_ns > 0 else result * 1_000_000
+            self.deadline_ns = self.clock.now_ns() + delay
+            if self.hooks:
+                self.hooks._emit_timer(self.deadline_ns)
+        else:
+            self.deadline_ns = None
+            if result == -1 and previous != -1 and self.hooks:
+                self.hooks._emit_idle()
         if block is not None and block.state & ctl.STATE_MAIN_RETURNED and self.exit_code is None:
             self.exit_code = 0
             self.hooks._emit_exit(self, 0)
-        return result
 
-    def next_timer_ns(self, result: int) -> int | None:
-        """Nanoseconds until the next timer after a tick that returned
-        ``result``: exact from the control block when the binary has it,
-        else ``result`` milliseconds. None when there is no timer."""
-        if result <= 0:
+    def next_timer_ns(self) -> int | None:
+        """Nanoseconds from now until the guest's next timer, as recorded by
+        the last tick (exact on extended binaries, whole ms on seed ones);
+        None when it has none."""
+        deadline = self.deadline_ns
+        if deadline is None:
             return None
-        block = self._control
-        if block is not None and block.delay_ns > 0:
-            return int(block.delay_ns)
-        return result * 1_000_000
+        return max(0, deadline - self.clock.now_ns())
 
     def _publish_clock(self) -> None:
         clock = self.clock
@@ -442,7 +455,7 @@ class Reactor:
             if result == LoopResult.IDLE:
                 return 0
             if result > 0:
-                self._wait_for_timer(result)
+                self._wait_for_timer()
 
     async def run_async(self, slice_ms: float = 5.0) -> int:
         """``run`` on asyncio: runs the guest in slices of about ``slice_ms``
@@ -457,7 +470,7 @@ class Reactor:
             if result == LoopResult.IDLE:
                 return 0
             if result > 0:
-                delay_ns = self.next_timer_ns(result) or 0
+                delay_ns = self.next_timer_ns() or 0
                 if self._virtual:
                     self.clock.advance_ns(delay_ns)  # type: ignore[attr-defined]
                     await asyncio.sleep(0)
@@ -466,8 +479,8 @@ class Reactor:
             else:
                 await asyncio.sleep(0)
 
-    def _wait_for_timer(self, result: int) -> None:
-        delay_ns = self.next_timer_ns(result) or 0
+    def _wait_for_timer(self) -> None:
+        delay_ns = self.next_timer_ns() or 0
         if self._virtual:
             self.clock.advance_ns(delay_ns)  # type: ignore[attr-defined]
         else:

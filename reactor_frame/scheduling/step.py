@@ -100,29 +100,12 @@ def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | No
             report.turns += block.turns
         else:
             report.ticks += 1
-        record_result(r, result)
         if r.done or r.closed:
             return
         if result == 0:
             continue
         if target_ns is None or result == _IDLE:
             return
-
-
-def record_result(r: "Reactor", result: int) -> None:
-    """Remember what a tick reported: deadline, wake flag, idleness."""
-    previous = r.last_result
-    r.last_result = result
-    r._wake = result == 0
-    if result > 0:
-        delay = r.next_timer_ns(result) or 0
-        r.deadline_ns = r.clock.now_ns() + delay
-        if r.hooks:
-            r.hooks._emit_timer(r.deadline_ns)
-    else:
-        r.deadline_ns = None
-        if result == _IDLE and previous != _IDLE and r.hooks:
-            r.hooks._emit_idle()
 
 
 def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:
