@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 import wasmtime
+from wasmtime import _wasi as wasmtime_wasi
 
 from .. import abi
 from ..abi import Features, LoopResult
@@ -72,13 +73,22 @@ _tickers_lock = threading.Lock()
 
 @atexit.register
 def _close_all_at_exit() -> None:
-    # wasmtime may print a Rust panic at interpreter exit for stores that use
-    # custom output callbacks and are still open; close them first.
+    # Closing a store releases its custom output callbacks asynchronously, on
+    # a wasmtime worker thread; if that happens after the interpreter starts
+    # finalising, the process aborts with a Rust panic. So close every live
+    # reactor, then wait (bounded) until wasmtime has released the callbacks.
     for reactor in list(_live):
         try:
             reactor.close()
         except Exception:  # noqa: BLE001 - best effort at exit
             pass
+    outputs = getattr(wasmtime_wasi, "CUSTOM_OUTPUTS", None)
+    handles = getattr(outputs, "handles", None)
+    if handles is None:
+        return
+    give_up = time.monotonic() + 2.0
+    while handles and time.monotonic() < give_up:
+        time.sleep(0.001)
 
 
 class Reactor:
