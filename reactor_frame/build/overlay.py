@@ -1,7 +1,9 @@
 """The ``go build -overlay`` that turns a stock runtime into a reactor runtime.
 
-Two kinds of entries: this project's own Go files (shipped in
-``reactor_frame/goruntime``) are added to the runtime package, and two of the
+Three kinds of entries: this project's own Go files (shipped in
+``reactor_frame/goruntime``) are added to the runtime package, the files of
+the ``reactorframe/guest`` package (shipped in ``reactor_frame/goguest``) are
+added as a new standard-library package, and two of the
 toolchain's wasip1 files are replaced by copies in which the functions our
 files take over are renamed (``beforeIdle`` becomes ``beforeIdleStock`` and so
 on), so ours can call the originals. The copies are made per build from the
@@ -25,9 +27,23 @@ RENAMED_FUNCTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Import path of the guest package (shipped in ``reactor_frame/goguest``),
+#: which the overlay adds to the toolchain's standard library.
+GUEST_PACKAGE = "reactorframe/guest"
+
+
 def runtime_sources() -> dict[str, str]:
     """This project's runtime files: name -> Go source."""
-    pkg = resources.files("reactor_frame") / "goruntime"
+    return _go_files("goruntime")
+
+
+def guest_sources() -> dict[str, str]:
+    """The files of the ``reactorframe/guest`` package: name -> Go source."""
+    return _go_files("goguest")
+
+
+def _go_files(directory: str) -> dict[str, str]:
+    pkg = resources.files("reactor_frame") / directory
     return {
         entry.name: entry.read_text(encoding="utf-8")
         for entry in pkg.iterdir()
@@ -67,6 +83,13 @@ def write_overlay(toolchain: GoToolchain, workdir: Path) -> Path:
         added = workdir / name
         added.write_text(text, encoding="utf-8")
         replace[str(runtime_dir / name)] = str(added)
+    guest_dir = toolchain.goroot / "src" / GUEST_PACKAGE
+    guest_work = workdir / "guest"
+    guest_work.mkdir()
+    for name, text in guest_sources().items():
+        added = guest_work / name
+        added.write_text(text, encoding="utf-8")
+        replace[str(guest_dir / name)] = str(added)
     overlay = workdir / "overlay.json"
     overlay.write_text(json.dumps({"Replace": replace}, indent=1, sort_keys=True))
     return overlay

@@ -55,6 +55,8 @@ Source = Union[str, os.PathLike, bytes, bytearray, memoryview, wasmtime.Module]
 
 #: Default watchdog limit for one guest call, in seconds.
 DEFAULT_TICK_TIMEOUT_S = 10.0
+#: Default bound on scheduling rounds in one step on a virtual clock.
+DEFAULT_MAX_ROUNDS_PER_STEP = 1000
 
 _RUNNING, _EXITED, _CLOSED = 0, 1, 2
 _RESULTS = (LoopResult.IDLE, LoopResult.READY)
@@ -119,6 +121,7 @@ class Reactor:
         imports: "ImportsSpec | None" = None,
         tick_timeout: float | None = DEFAULT_TICK_TIMEOUT_S,
         max_memory_mb: int | None = None,
+        max_rounds_per_step: int = DEFAULT_MAX_ROUNDS_PER_STEP,
         name: str | None = None,
     ) -> None:
         self._state = _CLOSED  # until construction succeeds
@@ -130,6 +133,10 @@ class Reactor:
         self._closed_reason = "the reactor was closed"
         self.engine = engine or default_engine()
         self.clock: Clock = clock or RealClock()
+        if max_rounds_per_step < 1:
+            raise ValueError("max_rounds_per_step must be >= 1")
+        self.max_rounds_per_step = max_rounds_per_step
+        """On a virtual clock, the most scheduling rounds one step runs."""
         self.name = name or (Path(source).name if isinstance(source, (str, os.PathLike)) else "reactor")
         self.hooks = Hooks(self)
         """Subscribe to what happens during steps; see :class:`Hooks`."""
@@ -470,11 +477,12 @@ class Reactor:
     async def run_async(self, slice_ms: float = 5.0) -> int:
         """``run`` on asyncio: runs the guest in slices of about ``slice_ms``
         and awaits between them (timers with ``asyncio.sleep``), so the event
-        loop is never blocked for longer than one slice."""
+        loop is never blocked for longer than one slice. On a virtual clock a
+        slice is one scheduling round, so the run stays deterministic."""
         self.start_main()
         budget_ns = int(slice_ms * 1_000_000)
         while True:
-            result = self.tick_for(budget_ns)
+            result = self.loop_once() if self._virtual else self.tick_for(budget_ns)
             if self.exit_code is not None:
                 return self.exit_code
             if result == LoopResult.IDLE:

@@ -7,7 +7,6 @@ from time import perf_counter_ns
 from typing import TYPE_CHECKING
 
 from ..clock import VirtualClock
-from ..errors import ReactorError
 from .report import StepReport
 from .step import finish_report, needs_call, run_until
 
@@ -47,7 +46,8 @@ class FrameScheduler:
     def step(self, budget_ms: float, advance_ms: float | None = None) -> list[StepReport]:
         """Run one frame of at most about ``budget_ms``; returns one report per
         reactor, in the order of ``reactors``. ``advance_ms`` moves every
-        virtual clock of these reactors forward (all must be virtual)."""
+        virtual clock of these reactors forward, stopping at each timer
+        deadline on the way; reactors on real time just step."""
         started = perf_counter_ns()
         if budget_ms < 0:
             raise ValueError(f"budget_ms must be >= 0, not {budget_ms}")
@@ -66,32 +66,38 @@ class FrameScheduler:
                 if not r._main_started:
                     r.start_main()
                 run_until(r, reports[i], share_end, None)
-            except (ReactorError, Exception) as exc:  # noqa: B014 - keep the frame going
+            except Exception as exc:  # noqa: BLE001 - keep the frame going, raise after
                 errors.append(exc)
 
+        capped: set[int] = set()  # virtual reactors that used max_rounds_per_step
         while True:
             for clock, target in targets:
-                members = [r for _, r in live if r.clock is clock and not r.done and not r.closed]
-                if any(r._wake for r in members):
+                members = [(i, r) for i, r in live
+                           if r.clock is clock and not r.done and not r.closed]
+                if any(r._wake and i not in capped for i, r in members):
                     continue
-                due = [r.deadline_ns for r in members
+                due = [r.deadline_ns for _, r in members
                        if r.deadline_ns is not None and r.deadline_ns <= target]
                 clock.advance_to_ns(min(due) if due else target)
             workers = [(i, r) for i, r in live
-                       if not r.done and not r.closed
+                       if i not in capped and not r.done and not r.closed
                        and (not r._main_started or needs_call(r, r.clock.now_ns()))]
+            if perf_counter_ns() >= end_ns and any(rep.calls for rep in reports):
+                # Out of time: real-time reactors wait for the next frame;
+                # virtual ones finish their simulated instant (determinism).
+                workers = [(i, r) for i, r in workers if r._virtual]
+                if not workers and not targets:
+                    break
             if not workers:
                 if all(clock.now_ns() >= target for clock, target in targets):
                     break
                 continue
-            if perf_counter_ns() >= end_ns and any(rep.calls for rep in reports):
-                break
             for n, (i, r) in enumerate(workers):
                 now = perf_counter_ns()
                 share_end = now + max(0, end_ns - now) // (len(workers) - n)
                 guarded(i, r, share_end)
-            if not targets and perf_counter_ns() >= end_ns:
-                break
+                if r._virtual and r._wake:
+                    capped.add(i)
         for clock, target in targets:
             clock.advance_to_ns(target)
         for i, r in order:
@@ -109,11 +115,6 @@ class FrameScheduler:
             return []
         if advance_ms < 0:
             raise ValueError(f"advance_ms must be >= 0, not {advance_ms}")
-        clocks: dict[int, VirtualClock] = {}
-        for _, r in live:
-            if not isinstance(r.clock, VirtualClock):
-                raise ReactorError(
-                    f"advance_ms needs every reactor on a VirtualClock; {r.name} is on real time")
-            clocks[id(r.clock)] = r.clock
+        clocks = {id(r.clock): r.clock for _, r in live if isinstance(r.clock, VirtualClock)}
         advance_ns = round(advance_ms * 1_000_000)
         return [(c, c.now_ns() + advance_ns) for c in clocks.values()]

@@ -14,9 +14,15 @@ How a step spends its budget:
   nothing is runnable and cannot be cut short (best effort).
 * A goroutine that never yields cannot be interrupted by either; the
   watchdog (``tick_timeout``) stops it and closes the reactor.
-* With a virtual clock and ``advance_ms``, time moves forward to each timer
-  deadline inside the frame in turn, so every timer fires at exactly its
-  deadline, then to the end of the frame.
+* On a virtual clock a step is deterministic instead: guest work takes no
+  simulated time, so at each simulated instant the step runs scheduling
+  rounds (``go_tick``) until nothing is runnable, whatever the wall time;
+  cutting it by wall time would make a run depend on the machine's speed.
+  ``max_rounds_per_step`` (a count, hence deterministic) bounds a step whose
+  goroutines never stop yielding. With ``advance_ms``, time moves to each
+  timer deadline inside the frame in turn, so every timer fires at exactly
+  its deadline, then to the end of the frame. Same binary, inputs, seed and
+  calls: same output and same step reports.
 """
 
 from __future__ import annotations
@@ -71,12 +77,31 @@ def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None
 
 
 def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | None) -> None:
-    """Tick ``r`` until ``end_ns`` (wall, perf_counter) or until it has no
-    work; on a virtual clock, first move time to each deadline up to
-    ``target_ns``."""
+    """Tick ``r`` while it has work: on real time until ``end_ns`` (wall,
+    perf_counter); on virtual time deterministically, moving the clock to
+    each deadline up to ``target_ns``."""
+    if r._virtual:
+        _run_virtual(r, report, target_ns)
+    else:
+        _run_real(r, report, end_ns)
+
+
+def _run_real(r: "Reactor", report: StepReport, end_ns: int) -> None:
     clock = r.clock
     tick_for = r._tick_for_call is not None
-    block = r._control
+    while needs_call(r, clock.now_ns()):
+        remaining = end_ns - perf_counter_ns()
+        if remaining <= 0 and report.calls:
+            return
+        result = r.tick_for(max(remaining, 50_000)) if tick_for else r.loop_once()
+        _count(r, report)
+        if result != 0 or r.done or r.closed:
+            return
+
+
+def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None) -> None:
+    clock = r.clock
+    rounds = 0
     while True:
         now = clock.now_ns()
         if target_ns is not None and not r._wake:
@@ -87,25 +112,25 @@ def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | No
                 now = step_to
         if not needs_call(r, now):
             return
-        remaining = end_ns - perf_counter_ns()
-        if remaining <= 0 and report.calls:
+        if rounds >= r.max_rounds_per_step:
             return
-        if tick_for:
-            result = r.tick_for(max(remaining, 50_000))
-        else:
-            result = r.loop_once()
-        report.calls += 1
-        if block is not None:
-            report.ticks += max(1, block.rounds)
-            report.turns += block.turns
-        else:
-            report.ticks += 1
+        result = r.loop_once()
+        rounds += 1
+        _count(r, report)
         if r.done or r.closed:
             return
-        if result == 0:
-            continue
-        if target_ns is None or result == _IDLE:
+        if result != 0 and (target_ns is None or result == _IDLE):
             return
+
+
+def _count(r: "Reactor", report: StepReport) -> None:
+    report.calls += 1
+    block = r._control
+    if block is not None:
+        report.ticks += max(1, block.rounds)
+        report.turns += block.turns
+    else:
+        report.ticks += 1
 
 
 def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:

@@ -1,0 +1,39 @@
+// Copyright 2026 The reactor-frame Authors. All rights reserved.
+// Use of this source code is governed by an MIT-style license.
+
+//go:build wasip1
+
+package guest
+
+// Event is one input event pushed by the host. The meaning of the fields is
+// up to the program: Kind usually says what happened, A and B carry integers
+// (a key code, a button), X and Y carry coordinates.
+type Event struct {
+	Kind, A, B int32
+	X, Y       float32
+}
+
+// EventQueueSize is how many pushed events can wait to be received. When the
+// queue is full the host's push fails and the event is dropped.
+const EventQueueSize = 256
+
+var events = make(chan Event, EventQueueSize)
+
+// Events returns the queue of events pushed by the host. Every call returns
+// the same channel; it is never closed.
+func Events() <-chan Event {
+	return events
+}
+
+// pushEvent is how the host pushes an event. It never blocks: it reports
+// false, dropping the event, when the queue is full.
+//
+//go:wasmexport reactor_frame_push_event
+func pushEvent(kind, a, b int32, x, y float32) bool {
+	select {
+	case events <- Event{Kind: kind, A: a, B: b, X: x, Y: y}:
+		return true
+	default:
+		return false
+	}
+}
