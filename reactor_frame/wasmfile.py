@@ -8,6 +8,7 @@ describe a module. Anything malformed raises :class:`WasmFormatError`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 WASM_MAGIC = b"\0asm"
@@ -16,7 +17,9 @@ WASM_VERSION = b"\x01\0\0\0"
 _KIND_NAMES = {0: "func", 1: "table", 2: "memory", 3: "global", 4: "tag"}
 _VALTYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128",
              0x70: "funcref", 0x6F: "externref"}
-_GO_BUILDINFO_MAGIC = b"\xff Go buildinf:"
+_GO_VERSION = re.compile(rb"go1\.\d+(?:\.\d+)?(?:(?:rc|beta)\d+)?")
+_MODINFO_START = bytes.fromhex("3077af0c9274080241e1c107e6d618e6")
+_MODINFO_END = bytes.fromhex("f932433186182072008242104116d8f2")
 
 
 class WasmFormatError(ValueError):
@@ -181,17 +184,14 @@ def read_wasm(data: bytes) -> WasmInfo:
 
 
 def _read_go_buildinfo(data_section: bytes, info: WasmInfo) -> None:
-    at = data_section.find(_GO_BUILDINFO_MAGIC)
-    if at < 0:
-        return
-    header = data_section[at:at + 32]
-    if len(header) < 32 or not header[15] & 2:
-        return  # old pointer-based format: not produced by Go >= 1.18
-    r = _Reader(data_section, at + 32)
-    try:
-        info.go_version = r.name()
-        modinfo = r.name()
-    except WasmFormatError:
-        return
-    # Module info is framed by 16-byte sentinels.
-    info.go_modinfo = modinfo[16:-16] if len(modinfo) >= 32 else modinfo
+    # On wasm the Go linker writes no "buildinf" header; the build info is
+    # runtime.buildVersion ("go1.N.M") and runtime.modinfo, a string framed
+    # by two fixed 16-byte sentinels, both in the data segments.
+    version = _GO_VERSION.search(data_section)
+    if version:
+        info.go_version = version.group().decode()
+    start = data_section.find(_MODINFO_START)
+    if start >= 0:
+        end = data_section.find(_MODINFO_END, start)
+        if end > start:
+            info.go_modinfo = data_section[start + 16:end].decode("utf-8", "replace")
