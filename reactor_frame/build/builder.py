@@ -86,7 +86,7 @@ def build_reactor(
             *extra_flags,
             ".",
         ]
-        say("compiling " + " ".join(cmd[1:]))
+        say("running go " + " ".join(cmd[1:]))
         built = _run(cmd, pkgdir, env)
     if built.returncode != 0:
         raise CompileError(f"go build failed for {pkgdir}:\n{built.stderr.strip()}")

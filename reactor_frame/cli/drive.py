@@ -1,0 +1,68 @@
+"""The two ways ``reactor-frame run`` drives a reactor to the end, counting
+into :class:`RunStats` as they go.
+
+``to_completion`` is ``Reactor.run`` with the counting the stats need: tick
+until the guest exits or goes idle, waiting for each timer in between.
+``by_frames`` is a frame loop: ``step(budget)`` per frame, a new frame at once
+while goroutines are runnable, else a wait until the next timer. On a virtual
+clock every wait is a jump of the clock to the deadline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from time import perf_counter_ns
+from typing import TypeVar
+
+from ..abi import LoopResult
+from ..clock import VirtualClock
+from ..host.reactor import Reactor
+from .stats import RunStats
+
+T = TypeVar("T")
+
+
+def to_completion(reactor: Reactor, stats: RunStats) -> None:
+    """Start main and tick until the guest exits or goes idle."""
+    _timed(stats, reactor.start_main)
+    while True:
+        result = _timed(stats, reactor.loop_once)
+        if reactor.done or result == LoopResult.IDLE:
+            return
+        if result > 0:
+            wait_for_timer(reactor, stats)
+
+
+def by_frames(reactor: Reactor, budget_ms: float, stats: RunStats) -> None:
+    """Step frame by frame until the guest exits or goes idle."""
+    while True:
+        report = reactor.step(budget_ms)
+        elapsed_ns = int(report.elapsed_ms * 1e6)
+        stats.frames += 1
+        stats.guest_ns += elapsed_ns
+        stats.longest_frame_ns = max(stats.longest_frame_ns, elapsed_ns)
+        if report.idle:
+            return
+        if report.result > 0:
+            wait_for_timer(reactor, stats)
+
+
+def wait_for_timer(reactor: Reactor, stats: RunStats) -> None:
+    """Sleep (or, on a virtual clock, jump) until the guest's next timer."""
+    delay_ns = reactor.next_timer_ns() or 0
+    clock = reactor.clock
+    if isinstance(clock, VirtualClock):
+        clock.advance_ns(delay_ns)
+    else:
+        time.sleep(delay_ns / 1e9)
+    stats.waits += 1
+    stats.waited_ns += delay_ns
+
+
+def _timed(stats: RunStats, call: Callable[[], T]) -> T:
+    started = perf_counter_ns()
+    try:
+        return call()
+    finally:
+        stats.guest_ns += perf_counter_ns() - started
