@@ -71,10 +71,13 @@ def test_budget_is_used_and_respected_with_tick_for(make_reactor):
     while not r.done and len(steps) < 1000:
         steps.append(r.step(4.0))
     assert out and out[0].startswith("busywork 50 goroutines 20 chunks")
+    # Every chunk ends in a Gosched, one counted turn: the steps together
+    # account for all 1000 chunks, however the machine's load split them.
+    assert sum(rep.turns for rep in steps) >= 50 * 20
     working = steps[:-1]
     assert len(working) >= 5
     for rep in working:
-        assert rep.calls >= 1 and rep.turns > 1
+        assert rep.calls >= 1
         assert rep.elapsed_ms >= 3.5, "the budget is used, not wasted"
         assert rep.elapsed_ms < 4.0 + 60.0, "generous: one 0.2 ms chunk past the budget is the design"
 
