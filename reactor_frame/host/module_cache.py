@@ -70,14 +70,17 @@ class ModuleCache:
     def _load(self, engine: wasmtime.Engine, entry: Path) -> wasmtime.Module | None:
         expected = entry.name.rsplit(".", 2)[-2]
         try:
-            blob = entry.read_bytes()
+            digest = hashlib.sha256(entry.read_bytes()).hexdigest()
         except OSError:
             return None
-        if hashlib.sha256(blob).hexdigest()[:32] != expected:
+        if digest[:32] != expected:
             self._discard(entry)
             return None
+        # Entries are only ever written whole and renamed into place, and a
+        # name holds its content's hash, so the file checked above is the
+        # file wasmtime maps here (no copy through Python).
         try:
-            return wasmtime.Module.deserialize(engine, blob)
+            return wasmtime.Module.deserialize_file(engine, str(entry))
         except wasmtime.WasmtimeError:
             self._discard(entry)
             return None

@@ -38,11 +38,12 @@ _STREAMS = {1: "stdout", 2: "stderr"}
 class Hooks:
     """The hook registry of one reactor."""
 
-    __slots__ = ("_owner", "_callbacks", "__weakref__")
+    __slots__ = ("_owner", "_callbacks", "_any", "__weakref__")
 
     def __init__(self, owner: "Reactor") -> None:
         self._owner = weakref.ref(owner)
         self._callbacks: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
+        self._any = False  # read on every tick: kept, not computed
 
     def on(self, event: str, fn: F | None = None) -> Any:
         """Register ``fn`` for ``event``; without ``fn``, return a decorator."""
@@ -51,9 +52,11 @@ class Hooks:
         if fn is None:
             def register(f: F) -> F:
                 self._callbacks[event].append(f)
+                self._any = True
                 return f
             return register
         self._callbacks[event].append(fn)
+        self._any = True
         return fn
 
     def off(self, event: str, fn: Callable[..., Any]) -> None:
@@ -62,9 +65,10 @@ class Hooks:
             self._callbacks[event].remove(fn)
         except (KeyError, ValueError):
             pass
+        self._any = any(self._callbacks.values())
 
     def __bool__(self) -> bool:
-        return any(self._callbacks.values())
+        return self._any
 
     def _fire(self, event: str, *args: Any) -> None:
         callbacks = self._callbacks[event]
