@@ -466,7 +466,7 @@ def test_build_then_run(cli, tmp_path):
     done = cli("build", pkg, "-o", tmp_path / "out.wasm", timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
-    assert "reactor-frame: using " in done.stderr and "reactor-frame: compiling " in done.stderr
+    assert "reactor-frame: using " in done.stderr and "reactor-frame: running go build " in done.stderr
     assert "reactor-frame: wrote " in done.stderr
     ran = cli("run", tmp_path / "out.wasm", "--", "builder")
     assert (ran.returncode, ran.stdout) == (7, "hello, builder\n")

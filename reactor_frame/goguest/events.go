@@ -13,8 +13,9 @@ type Event struct {
 	X, Y       float32
 }
 
-// EventQueueSize is how many pushed events can wait to be received. When the
-// queue is full the host's push fails and the event is dropped.
+// EventQueueSize is how many pushed events can wait to be received (one more
+// may be handed straight to a goroutine already waiting in a receive). When
+// the queue is full the host's push fails and the event is dropped.
 const EventQueueSize = 256
 
 var events = make(chan Event, EventQueueSize)

@@ -8,7 +8,7 @@ import os
 import random
 import struct
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,19 +67,32 @@ def make_wasi_config(
     return config
 
 
-def define_virtual_time(linker: wasmtime.Linker, clock: VirtualClock,
-                        real_monotonic: list[bool]) -> None:
+class VirtualTimeLink:
+    """What the virtual-time WASI functions share with their reactor."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self.clock = clock
+        self.guest_reads_block = False
+        """Set once the guest reads virtual time from the control block; from
+        then on the WASI monotonic clock answers real time, which the runtime
+        uses only to measure tick budgets."""
+        self.publish: Callable[[], None] = lambda: None
+        """Writes the clock into the control block (set by the reactor)."""
+
+
+def define_virtual_time(linker: wasmtime.Linker, link: VirtualTimeLink) -> None:
     """Replace ``clock_time_get`` and ``poll_oneoff`` so the guest lives on
-    ``clock``. ``real_monotonic[0]`` is set by the reactor once the guest reads
-    virtual time from the control block; from then on the monotonic clock
-    answers real time, which the runtime uses only to measure tick budgets."""
+    ``link.clock``: reads return virtual time and polls never block, moving
+    virtual time to the earliest clock subscription instead."""
     import time as _time
+
+    clock = link.clock
 
     def clock_time_get(caller: wasmtime.Caller, clock_id: int, _precision: int, out_ptr: int) -> int:
         if clock_id == _CLOCK_REALTIME:
             value = clock.wall_ns()
         elif clock_id == _CLOCK_MONOTONIC:
-            value = _time.monotonic_ns() if real_monotonic[0] else clock.now_ns()
+            value = _time.monotonic_ns() if link.guest_reads_block else clock.now_ns()
         elif clock_id in (2, 3):
             value = _time.thread_time_ns()
         else:
@@ -106,6 +119,7 @@ def define_virtual_time(linker: wasmtime.Linker, clock: VirtualClock,
         # Virtual time never blocks: time jumps to the earliest clock subscription.
         if wake is not None and not any(s[2] is None for s in subs):
             clock.advance_to_ns(wake)
+            link.publish()
         now = clock.now_ns()
         events = [
             _EVENT.pack(userdata, 0, tag, 0, 0)
