@@ -27,6 +27,7 @@ from .errors import (
 )
 from .host.engine import ReactorEngine
 from .host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
+from .interop import HostFunction, HostFunctions, SharedBuffer, host_function
 from .scheduling.frame import FrameScheduler
 from .scheduling.hooks import Hooks
 from .scheduling.report import StepReport
@@ -36,8 +37,8 @@ __version__ = "0.1.0"
 __all__ = [
     "BuildError", "Clock", "CompileError", "ConcurrentUseError", "DEFAULT_TICK_TIMEOUT_S",
     "FrameScheduler", "GoNotFoundError", "GoPanicError", "GoVersionError", "GuestError",
-    "Hooks", "InteropError", "InvalidModuleError", "LoopResult", "ModuleKind",
+    "Hooks", "HostFunction", "HostFunctions", "InteropError", "InvalidModuleError", "LoopResult", "ModuleKind",
     "NotMainPackageError", "RealClock", "Reactor", "ReactorClosedError", "ReactorEngine",
     "ReactorError", "ReactorTimeoutError", "ReactorTrapError", "ReentrancyError",
-    "StepReport", "VirtualClock", "__version__",
+    "SharedBuffer", "StepReport", "VirtualClock", "__version__", "host_function",
 ]
