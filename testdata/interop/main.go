@@ -21,10 +21,9 @@ func logI64(v int64)
 func mulF64(a, b float64) float64
 
 var (
-	count  atomic.Int64
-	pokes  = make(chan int, 8)
-	poked  int
-	worker sync.WaitGroup
+	count atomic.Int64
+	pokes = make(chan int, 8)
+	poked int
 )
 
 //go:wasmexport double
@@ -47,16 +46,17 @@ func main() {
 	logI64(-1 << 40)
 	fmt.Println("mul", mulF64(1.5, 4))
 
+	var wg sync.WaitGroup
 	for range 4 {
-		worker.Add(1)
+		wg.Add(1)
 		go func() {
-			defer worker.Done()
+			defer wg.Done()
 			for range 25 {
 				count.Add(1)
 			}
 		}()
 	}
-	worker.Wait()
+	wg.Wait()
 	fmt.Println("counter", count.Load())
 
 	for n := range pokes {

@@ -1,0 +1,3 @@
+module reactorframe.demo/fireflies
+
+go 1.24
