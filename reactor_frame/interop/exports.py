@@ -90,7 +90,9 @@ class GuestFunction:
                 if low is not None and not low <= arg <= high:
                     raise TypeError
                 setattr(slot, field, arg)
-        except (TypeError, OverflowError):
+        except (TypeError, ValueError, ArithmeticError):
+            # Not a plain in-range number: the checked setters convert it or
+            # raise InteropError saying what is wrong.
             for put, arg in zip(self._setters, args):
                 put(arg)
         if r._virtual and r.clock.generation != r._clock_generation:  # type: ignore[attr-defined]
