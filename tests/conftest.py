@@ -88,3 +88,21 @@ def make_reactor(rf_engine):
     yield make
     for reactor in made:
         reactor.close()
+
+
+@pytest.fixture
+def host():
+    """The "check" host module for testdata/interopcheck (tests/interop_support.py)."""
+    from .interop_support import CheckHost
+
+    return CheckHost()
+
+
+@pytest.fixture
+def check(make_reactor, host):
+    """``check(replace={name: fn}, **kwargs)``: a Reactor of interopcheck with
+    ``host``'s functions (some replaced); closed at teardown."""
+    def make(*, replace=None, **kwargs):
+        kwargs.setdefault("imports", host.imports(**(replace or {})))
+        return make_reactor("interopcheck", **kwargs)
+    return make

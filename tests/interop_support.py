@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pytest
 
 from reactor_frame.interop import f32, f64, i32, i64, u32, u64
 
@@ -96,18 +95,3 @@ class CheckHost:
         functions = self.functions()
         functions.update(replace)
         return {"check": functions}
-
-
-@pytest.fixture
-def host() -> CheckHost:
-    return CheckHost()
-
-
-@pytest.fixture
-def check(make_reactor, host):
-    """``check(replace={name: fn}, **kwargs)``: a Reactor of interopcheck with
-    ``host``'s functions (some replaced); closed at teardown."""
-    def make(*, replace: dict[str, Callable[..., Any]] | None = None, **kwargs: Any):
-        kwargs.setdefault("imports", host.imports(**(replace or {})))
-        return make_reactor("interopcheck", **kwargs)
-    return make

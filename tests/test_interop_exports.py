@@ -15,7 +15,6 @@ from reactor_frame import (
 )
 from reactor_frame.interop import GuestFunction, UnknownExportError
 
-from .interop_support import check, host  # noqa: F401
 
 
 def test_exports_are_prepared_once_and_typed(check):

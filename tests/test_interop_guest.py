@@ -10,7 +10,7 @@ import pytest
 from reactor_frame import GoPanicError, InteropError, VirtualClock
 from reactor_frame.interop import SharedBuffer
 
-from .interop_support import APPEND, EVENT, RECORD, check, host  # noqa: F401
+from .interop_support import APPEND, EVENT, RECORD
 
 QUEUE = 256  # guest.EventQueueSize
 

@@ -20,7 +20,7 @@ from reactor_frame import (
 from reactor_frame.interop import HostFunction, HostFunctions, f64, host_function, i32, i64
 
 from .conftest import TESTDATA
-from .interop_support import FAIL, REENTER, UNICODE_TEXT, CheckHost, check, host  # noqa: F401
+from .interop_support import FAIL, REENTER, UNICODE_TEXT, CheckHost
 
 I32_EDGES = [0, 1, -1, 7, -(2**31), 2**31 - 1]
 I64_EDGES = [0, -1, 2**31, -(2**31) - 1, -(2**63), 2**63 - 1]

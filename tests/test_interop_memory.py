@@ -9,7 +9,7 @@ import pytest
 
 from reactor_frame import InteropError, ReactorClosedError
 
-from .interop_support import GROW, RECORD, check, host  # noqa: F401
+from .interop_support import GROW, RECORD
 
 
 @pytest.fixture
