@@ -9,12 +9,17 @@ guest wrote it (stdout and stderr interleaved as written).
 
 The last ``tail_bytes`` of stderr are always kept, whatever the user's
 callback does, so a Go panic's message and trace can go into the error.
+
+Memory stays bounded whatever the guest writes: the queue holds at most
+``MAX_PENDING_BYTES`` (more, in one guest call, drops the oldest chunks,
+with a ``RuntimeWarning`` saying how much), and the tail ``tail_bytes``.
 """
 
 from __future__ import annotations
 
 import codecs
 import sys
+import warnings
 from collections import deque
 from collections.abc import Callable
 from typing import Deque, Tuple
@@ -45,6 +50,9 @@ class OutputCapture:
         self.pending: Deque[Tuple[int, bytes]] = deque()
         self._pending_bytes = 0
         self.dropped_bytes = 0
+        """Bytes dropped so far because one guest call wrote more than
+        ``MAX_PENDING_BYTES``."""
+        self._dropped_reported = 0
         self._callbacks = {
             STDOUT: stdout if stdout is not None else _inherit("stdout"),
             STDERR: stderr if stderr is not None else _inherit("stderr"),
@@ -84,6 +92,13 @@ class OutputCapture:
         """Deliver queued output to the callbacks, in order, on this thread.
         An exception from a callback propagates after the rest is delivered
         to the stderr tail (so nothing needed for a panic report is lost)."""
+        if self.dropped_bytes != self._dropped_reported:
+            warnings.warn(
+                f"reactor-frame: a guest call wrote more than {MAX_PENDING_BYTES >> 20} MiB of "
+                f"output; the oldest {self.dropped_bytes - self._dropped_reported} bytes were "
+                "dropped. Yield between large writes so each step's output is delivered.",
+                RuntimeWarning, stacklevel=2)
+            self._dropped_reported = self.dropped_bytes
         error: BaseException | None = None
         while self.pending:
             fd, data = self.pending.popleft()

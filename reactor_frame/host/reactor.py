@@ -43,13 +43,15 @@ from . import control as ctl
 from .engine import ReactorEngine, default_engine
 from .fastcall import FastCall
 from .output import OutputCallback, OutputCapture
-from .wasi import define_seeded_random, define_virtual_time, make_wasi_config
+from .wasi import VirtualTimeLink, define_seeded_random, define_virtual_time, make_wasi_config
 from .watchdog import CallWatchdog, EpochTicker
 
 if TYPE_CHECKING:
+    from ..interop.events import GuestEvents
     from ..interop.exports import GuestExports
     from ..interop.hostfuncs import ImportsSpec
     from ..interop.memory import GuestMemoryView
+    from ..interop.shared import SharedBuffer
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, wasmtime.Module]
 
@@ -69,8 +71,6 @@ _BUILD_HINT = (
 )
 
 _live: "weakref.WeakSet[Reactor]" = weakref.WeakSet()
-_tickers: "weakref.WeakKeyDictionary[wasmtime.Engine, EpochTicker]" = weakref.WeakKeyDictionary()
-_tickers_lock = threading.Lock()
 
 
 @atexit.register
@@ -153,10 +153,11 @@ class Reactor:
             if max_memory_mb <= 0:
                 raise ValueError("max_memory_mb must be positive")
             store.set_limits(memory_size=int(max_memory_mb) << 20)
-        self._watchdog = CallWatchdog(store, tick_timeout, lambda: self._calls)
-        if tick_timeout is not None:
-            self._ticker = _ticker_for(self.engine.wasmtime)
-            self._ticker.acquire()
+        ticker = EpochTicker.for_engine(self.engine.wasmtime) if tick_timeout is not None else None
+        self._watchdog = CallWatchdog(store, tick_timeout, ticker)
+        if ticker is not None:
+            ticker.acquire()
+            self._ticker = ticker
         store.set_wasi(make_wasi_config(
             args=list(args) if args is not None else [self.name],
             env=env, preopens=preopens, stdin=stdin, output=self._output,
@@ -165,15 +166,18 @@ class Reactor:
         linker.define_wasi()
         linker.allow_shadowing = True
         self._virtual = isinstance(self.clock, VirtualClock)
-        self._real_monotonic = [False]
-        if self._virtual:
-            assert isinstance(self.clock, VirtualClock)
-            define_virtual_time(linker, self.clock, self._real_monotonic)
+        self._vtime: VirtualTimeLink | None = None
+        if isinstance(self.clock, VirtualClock):
+            self._vtime = VirtualTimeLink(self.clock)
+            define_virtual_time(linker, self._vtime)
         if seed is not None:
             define_seeded_random(linker, int(seed))
-        if imports:
-            from ..interop.hostfuncs import define_imports
-            define_imports(linker, imports, self)
+        from ..interop.link import link_interop
+        try:
+            self._interop = link_interop(linker, imports, self)
+        except ReactorError:
+            self._release()
+            raise
         self._instantiate(linker, module)
 
         self._state = _RUNNING
@@ -187,18 +191,19 @@ class Reactor:
         as of the last tick; None when it has none (or is runnable)."""
         self.last_result: int = LoopResult.READY
         self.stats_ticks = 0
-        self.stats_guest_ns = 0
         _live.add(self)
         self._call_init()
 
     # ----------------------------------------------------------- loading --
     def _load(self, source: Source) -> tuple[wasmtime.Module, Any]:
         if isinstance(source, wasmtime.Module):
-            names = {e.name for e in source.exports}
-            missing = [n for n in (*abi.SEED_EXPORTS, abi.MEMORY) if n not in names]
+            exports = _ModuleExports(source)
+            # Kinds and types matter: guest calls go through unchecked C calls.
+            missing = abi.missing_reactor_exports(exports)  # type: ignore[arg-type]
             if missing:
-                raise InvalidModuleError(_missing_message("the module", missing, "_start" in names))
-            return source, _ModuleExports(source)
+                raise InvalidModuleError(
+                    _missing_message("the module", missing, "_start" in exports.exports))
+            return source, exports
         if isinstance(source, (str, os.PathLike)):
             path = Path(source)
             try:
@@ -235,6 +240,11 @@ class Reactor:
         assert store is not None
         try:
             instance = linker.instantiate(store, module)
+        except wasmtime.Trap as exc:  # not a WasmtimeError: a start function trapped
+            self._release()
+            raise InvalidModuleError(
+                f"cannot instantiate {self.name}: its start function trapped: {_trap_cause(exc)}"
+            ) from None
         except wasmtime.WasmtimeError as exc:
             self._release()
             text = _first_line(exc)
@@ -242,6 +252,11 @@ class Reactor:
                 raise InvalidModuleError(
                     f"cannot instantiate {self.name}: {text}. Provide the missing host "
                     "functions with imports={'module': {'name': callable}}."
+                ) from None
+            if "exceeds memory limits" in text:
+                raise InvalidModuleError(
+                    f"cannot instantiate {self.name}: {text}: max_memory_mb is below the memory "
+                    "the module starts with; raise it"
                 ) from None
             raise InvalidModuleError(f"cannot instantiate {self.name}: {text}") from None
         exports = instance.exports(store)
@@ -267,7 +282,9 @@ class Reactor:
         if self._virtual and self._control is not None:
             self._publish_clock()
             self._control.clock_mode = ctl.CLOCK_VIRTUAL
-            self._real_monotonic[0] = True  # the guest now reads virtual time from memory
+            assert self._vtime is not None
+            self._vtime.guest_reads_block = True
+            self._vtime.publish = self._publish_clock
         self._clock_generation = getattr(self.clock, "generation", 0)
 
     def _call_export_i32(self, name: str) -> int:
@@ -277,14 +294,21 @@ class Reactor:
 
     # --------------------------------------------------------- guest calls --
     def _guest_call(self, fc: FastCall) -> None:
-        """Run one guest call with the lock, watchdog numbering, output
+        """Run one guest call with the lock, the watchdog armed, output
         delivery and failure mapping. The hot path of every tick."""
         if not self._lock.acquire(False):
             self._raise_busy()
         self._owner_thread = threading.get_ident()
         self._calls += 1
+        self._watchdog.arm()
         try:
             failure = fc.call()
+        except BaseException as exc:
+            # Ctrl-C pending during the call is raised as it returns: whether
+            # the call completed or trapped is lost, so the guest's state
+            # cannot be trusted any more.
+            self._close_after_fatal(f"a guest call was interrupted by {type(exc).__name__}")
+            raise
         finally:
             self._owner_thread = 0
             self._lock.release()
@@ -331,11 +355,12 @@ class Reactor:
             self.hooks._emit_error(self, failure)
             raise failure
         message = str(failure)
-        if self._watchdog.fired:
-            self._watchdog.fired = False
+        if self._watchdog.stopped(failure):
             self._fail(ReactorTimeoutError(
-                f"{self.name}: a guest call ran longer than tick_timeout; a goroutine is "
-                "probably spinning without yielding (it was stopped and the reactor closed)",
+                f"{self.name}: a guest call ran longer than tick_timeout={self._watchdog.timeout_s}s "
+                "and was stopped; the reactor is closed. Usually a goroutine loops without "
+                "yielding (call runtime.Gosched() in long loops); an export call blocked that "
+                "long counts too. Raise tick_timeout, or pass None to disable the watchdog.",
                 tail))
         if _looks_like_panic(tail):
             self._fail(GoPanicError(_panic_message(self.name, tail), tail))
@@ -348,7 +373,9 @@ class Reactor:
 
     def _close_after_fatal(self, reason: str) -> None:
         self._release()
-        self._closed_reason = reason.split("\n", 1)[0] + " (create a new Reactor to run again)"
+        lines = [line.strip() for line in reason.splitlines() if line.strip()] or [reason]
+        summary = " ".join(lines[:2]) if lines[0].endswith(":") else lines[0]  # "panicked:\n<what>"
+        self._closed_reason = summary + " (create a new Reactor to run again)"
 
     # ------------------------------------------------------------- the ABI --
     def start_main(self) -> None:
@@ -386,8 +413,10 @@ class Reactor:
         """Run goroutines for up to ``budget_ns`` of wall time in one guest
         call (``go_tick_for``), checking the budget at every goroutine yield.
         Falls back to one ``loop_once`` on binaries without the extension."""
+        if self._state != _RUNNING:  # exited: IDLE; closed: ReactorClosedError
+            return self.loop_once()
         fc = self._tick_for_call
-        if fc is None or self._state != _RUNNING:
+        if fc is None:
             return self.loop_once()
         if self._virtual and self.clock.generation != self._clock_generation:  # type: ignore[attr-defined]
             self._publish_clock()
@@ -526,6 +555,23 @@ class Reactor:
             cached = self.__dict__["_mem_view"] = GuestMemoryView(self)
         return cached
 
+    @property
+    def events(self) -> "GuestEvents":
+        """Push input events to a guest that uses ``reactorframe/guest``
+        (``r.events.push(kind, a, b, x, y)``); a push wakes the guest."""
+        self._check_open()
+        cached = self.__dict__.get("_events_view")
+        if cached is None:
+            from ..interop.events import GuestEvents
+            cached = self.__dict__["_events_view"] = GuestEvents(self)
+        return cached
+
+    def shared(self, name: str) -> "SharedBuffer":
+        """The records the guest publishes with ``guest.Share(name, ...)``, read
+        in place (see :class:`SharedBuffer`)."""
+        self._check_open()
+        return self._interop.shared_buffer(name)
+
     # ------------------------------------------------------------ closing --
     def _check_open(self) -> None:
         if self._state == _CLOSED:
@@ -549,7 +595,8 @@ class Reactor:
         self._control = None
         store, self._store = self._store, None
         for name in ("_init_call", "_start_call", "_tick_call", "_tick_for_call",
-                     "_instance", "_exports_raw", "memory", "_exports_view", "_mem_view"):
+                     "_instance", "_exports_raw", "memory", "_exports_view", "_mem_view",
+                     "_events_view"):
             self.__dict__.pop(name, None)
         if store is not None:
             store.close()
@@ -598,14 +645,6 @@ def ctypes_address(pointer: Any) -> int:
     return ctypes.cast(pointer, ctypes.c_void_p).value or 0
 
 
-def _ticker_for(engine: wasmtime.Engine) -> EpochTicker:
-    with _tickers_lock:
-        ticker = _tickers.get(engine)
-        if ticker is None:
-            ticker = _tickers[engine] = EpochTicker(engine)
-        return ticker
-
-
 def _missing_message(label: str, missing: list[str], is_command: bool) -> str:
     what = "a plain WASI command (it exports _start)" if is_command else "not a Go WASI reactor"
     return f"{label} is {what}: it lacks the reactor exports {', '.join(missing)}. {_BUILD_HINT}"
@@ -614,6 +653,12 @@ def _missing_message(label: str, missing: list[str], is_command: bool) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _trap_cause(trap: wasmtime.Trap) -> str:
+    """The cause line of a trap's message (the rest is its backtrace)."""
+    lines = [line.strip() for line in str(trap).splitlines() if line.strip()]
+    return lines[-1] if lines else "unknown trap"
 
 
 def _looks_like_panic(tail: str) -> bool:
