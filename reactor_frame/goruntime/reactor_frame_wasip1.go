@@ -196,10 +196,15 @@ func beforeIdle(now, pollUntil int64) (*g, bool) {
 func checkTimeouts() {
 	checkTimeoutsStock()
 	gp := rfTickG
-	if gp == nil || rfTickWoken || getg() == gp {
+	if gp == nil || getg() == gp {
 		return
 	}
+	// Count every turn, also the one the scheduler's fairness check of the
+	// global run queue may give another goroutine after the tick was woken.
 	rfControl.turns++
+	if rfTickWoken {
+		return
+	}
 	rfRoundLeft--
 	if rfRoundLeft <= 0 {
 		rfControl.rounds++

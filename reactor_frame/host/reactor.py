@@ -15,9 +15,9 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import wasmtime
 from wasmtime import _wasi as wasmtime_wasi
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from ..interop.shared import SharedBuffer
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, wasmtime.Module]
+_V = TypeVar("_V")
 
 #: Default watchdog limit for one guest call, in seconds.
 DEFAULT_TICK_TIMEOUT_S = 10.0
@@ -274,11 +275,11 @@ class Reactor:
 
     def _call_init(self) -> None:
         self._guest_call(self._init_call)
-        if self.features.control and self._state == _RUNNING:
+        store = self._store
+        if self.features.control and self._state == _RUNNING and store is not None:
             address = self._call_export_i32(abi.CONTROL)
             self._control = ctl.map_control_block(
-                ctypes_address(self.memory.data_ptr(self._store)),
-                self.memory.data_len(self._store), address)
+                ctypes_address(self.memory.data_ptr(store)), self.memory.data_len(store), address)
         if self._virtual and self._control is not None:
             self._publish_clock()
             self._control.clock_mode = ctl.CLOCK_VIRTUAL
@@ -534,37 +535,34 @@ class Reactor:
             time.sleep(delay_ns / 1e9)
 
     # ----------------------------------------------------------- interop --
+    def _view(self, key: str, make: Callable[["Reactor"], _V]) -> _V:
+        """The interop view stored under ``key``, made on first use."""
+        self._check_open()
+        view = self.__dict__.get(key)
+        if view is None:
+            view = self.__dict__[key] = make(self)
+        return view  # type: ignore[no-any-return]
+
+    # The interop modules import this one, hence the imports inside.
     @property
     def exports(self) -> "GuestExports":
         """The guest's own exports as Python callables (``r.exports.name(...)``);
         a call wakes the guest on the next step."""
-        self._check_open()
-        cached = self.__dict__.get("_exports_view")
-        if cached is None:
-            from ..interop.exports import GuestExports
-            cached = self.__dict__["_exports_view"] = GuestExports(self)
-        return cached
+        from ..interop.exports import GuestExports
+        return self._view("_exports_view", GuestExports)
 
     @property
     def mem(self) -> "GuestMemoryView":
         """Read, write and view guest memory (see :class:`GuestMemoryView`)."""
-        self._check_open()
-        cached = self.__dict__.get("_mem_view")
-        if cached is None:
-            from ..interop.memory import GuestMemoryView
-            cached = self.__dict__["_mem_view"] = GuestMemoryView(self)
-        return cached
+        from ..interop.memory import GuestMemoryView
+        return self._view("_mem_view", GuestMemoryView)
 
     @property
     def events(self) -> "GuestEvents":
         """Push input events to a guest that uses ``reactorframe/guest``
         (``r.events.push(kind, a, b, x, y)``); a push wakes the guest."""
-        self._check_open()
-        cached = self.__dict__.get("_events_view")
-        if cached is None:
-            from ..interop.events import GuestEvents
-            cached = self.__dict__["_events_view"] = GuestEvents(self)
-        return cached
+        from ..interop.events import GuestEvents
+        return self._view("_events_view", GuestEvents)
 
     def shared(self, name: str) -> "SharedBuffer":
         """The records the guest publishes with ``guest.Share(name, ...)``, read
@@ -647,7 +645,8 @@ def ctypes_address(pointer: Any) -> int:
 
 def _missing_message(label: str, missing: list[str], is_command: bool) -> str:
     what = "a plain WASI command (it exports _start)" if is_command else "not a Go WASI reactor"
-    return f"{label} is {what}: it lacks the reactor exports {', '.join(missing)}. {_BUILD_HINT}"
+    return (f"{label} is {what}: the reactor exports {', '.join(missing)} are missing or "
+            f"of the wrong type. {_BUILD_HINT}")
 
 
 def _first_line(exc: BaseException) -> str:
