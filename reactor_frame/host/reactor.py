@@ -397,15 +397,7 @@ class Reactor:
             if self._state == _EXITED:
                 return LoopResult.IDLE
             raise ReactorClosedError(self._closed_reason)
-        if self._virtual and self.clock.generation != self._clock_generation:  # type: ignore[attr-defined]
-            self._publish_clock()
-        fc = self._tick_call
-        self._guest_call(fc)
-        if self._state != _RUNNING:
-            return LoopResult.IDLE
-        self.stats_ticks += 1
-        result: int = fc.i32.value
-        self._record(result)
+        result = self._tick(self._tick_call)
         if result <= 0:
             return _RESULTS[result + 1] if result >= -1 else result
         return result
@@ -419,9 +411,13 @@ class Reactor:
         fc = self._tick_for_call
         if fc is None:
             return self.loop_once()
+        fc.i64.value = budget_ns
+        return self._tick(fc)
+
+    def _tick(self, fc: FastCall) -> int:
+        """Make a prepared tick call and record its result: the hot path."""
         if self._virtual and self.clock.generation != self._clock_generation:  # type: ignore[attr-defined]
             self._publish_clock()
-        fc.i64.value = budget_ns
         self._guest_call(fc)
         if self._state != _RUNNING:
             return LoopResult.IDLE
