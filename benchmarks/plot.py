@@ -69,14 +69,9 @@ def _step_panel(ax: Any, res: dict[str, BenchResult]) -> bool:
     ax.hist(ext, bins=bins, alpha=0.75, label=f"go_tick_for extension: {_stats(ext)}")
     if fb:
         ax.hist(fb, bins=bins, alpha=0.6, label=f"seed-ABI fallback (go_tick): {_stats(fb)}")
-    cpu = step.samples.get("extension_step_cpu_ms")
-    if cpu:
-        ax.hist(cpu, bins=bins, histtype="step", color="navy", lw=1.2,
-                label=f"extension, thread CPU time: {_stats(cpu)}")
-    ax.axvline(4.0, color="k", ls="--", lw=1, label="budget 4 ms")
-    ax.axvline(5.0, color="r", ls=":", lw=1.2, label="p99 target 5 ms")
-    ax.set(title="step(4.0) wall time, busywork 50 goroutines", xlabel="ms", ylabel="steps")
-    ax.legend(fontsize=8)
+    _finish_time_panel(
+        ax, bins, step.samples.get("extension_step_cpu_ms"), "navy", "extension, thread CPU time",
+        budget=4.0, target=5.0, title="step(4.0) wall time, busywork 50 goroutines", unit="steps")
     return True
 
 
@@ -91,15 +86,25 @@ def _frame_panel(ax: Any, res: dict[str, BenchResult]) -> bool:
     low = min(min(frames), 8.0) * 0.98
     bins = [low + (top - low) * i / 40 for i in range(41)]
     ax.hist(frames, bins=bins, color="tab:green", alpha=0.8, label=f"frames: {_stats(frames)}")
-    cpu = step.samples.get("scheduler_frame_cpu_ms")
-    if cpu:
-        ax.hist(cpu, bins=bins, histtype="step", color="darkgreen", lw=1.2,
-                label=f"thread CPU time: {_stats(cpu)}")
-    ax.axvline(8.0, color="k", ls="--", lw=1, label="budget 8 ms")
-    ax.axvline(9.5, color="r", ls=":", lw=1.2, label="p99 target 9.5 ms")
-    ax.set(title="FrameScheduler.step(8.0), 6 busywork reactors", xlabel="ms", ylabel="frames")
-    ax.legend(fontsize=8)
+    _finish_time_panel(
+        ax, bins, step.samples.get("scheduler_frame_cpu_ms"), "darkgreen", "thread CPU time",
+        budget=8.0, target=9.5, title="FrameScheduler.step(8.0), 6 busywork reactors",
+        unit="frames")
     return True
+
+
+def _finish_time_panel(ax: Any, bins: list[float], cpu: list[float] | None, color: str,
+                       cpu_label: str, *, budget: float, target: float, title: str,
+                       unit: str) -> None:
+    """The part both wall-time histograms share: the CPU-time outline, the
+    budget and p99-target lines, titles and legend."""
+    if cpu:
+        ax.hist(cpu, bins=bins, histtype="step", color=color, lw=1.2,
+                label=f"{cpu_label}: {_stats(cpu)}")
+    ax.axvline(budget, color="k", ls="--", lw=1, label=f"budget {budget:g} ms")
+    ax.axvline(target, color="r", ls=":", lw=1.2, label=f"p99 target {target:g} ms")
+    ax.set(title=title, xlabel="ms", ylabel=unit)
+    ax.legend(fontsize=8)
 
 
 def _tick_panel(ax: Any, res: dict[str, BenchResult]) -> bool:

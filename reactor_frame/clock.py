@@ -18,8 +18,6 @@ __all__ = ["Clock", "RealClock", "VirtualClock"]
 class Clock:
     """What a reactor asks of its clock. Subclasses: RealClock, VirtualClock."""
 
-    virtual: bool = False
-
     def now_ns(self) -> int:
         """Monotonic time in ns on this clock."""
         raise NotImplementedError
@@ -27,8 +25,6 @@ class Clock:
 
 class RealClock(Clock):
     """The host's monotonic clock (``time.monotonic_ns``); the default."""
-
-    virtual = False
 
     def now_ns(self) -> int:
         return time.monotonic_ns()
@@ -42,8 +38,6 @@ class VirtualClock(Clock):
     One virtual clock can be shared by several reactors; they then live in
     one simulated time.
     """
-
-    virtual = True
 
     #: Monotonic start: 1 s (any non-zero constant would do).
     DEFAULT_START_NS = 1_000_000_000
