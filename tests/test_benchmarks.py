@@ -54,7 +54,7 @@ def test_only_runs_the_named_benchmarks(tmp_path: Path) -> None:
 
 def test_missing_testdata_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_VAR, str(tmp_path))
-    with pytest.raises(MissingTestdata, match="busywork.wasm is missing"):
+    with pytest.raises(MissingTestdata, match="has no program .busywork."):
         program("busywork")
     assert suite.main(["--quick", "--only", "tick"]) == 2
 

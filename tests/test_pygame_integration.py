@@ -13,8 +13,9 @@ pygame = pytest.importorskip("pygame")
 np = pytest.importorskip("numpy")
 
 from reactor_frame import FrameScheduler, Reactor, VirtualClock  # noqa: E402
+from reactor_frame.demos.build import fireflies_wasm  # noqa: E402
 from reactor_frame.demos.records import (  # noqa: E402
-    FIREFLIES, FIREFLY_DTYPE, MEADOW, MEADOW_DTYPE, fireflies_wasm,
+    FIREFLIES, FIREFLY_DTYPE, MEADOW, MEADOW_DTYPE,
 )
 from reactor_frame.integrations.events import EventKind  # noqa: E402
 from reactor_frame.integrations.frame import guest_state  # noqa: E402

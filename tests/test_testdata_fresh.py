@@ -1,55 +1,31 @@
-"""The committed testdata/*.wasm files are what their Go sources build to.
+"""The test programs are built from their sources, and rebuilt when those change.
 
-Builds are reproducible (same sources and toolchain, same bytes), so each
-program is rebuilt into a temporary directory with testdata/build.py and
-compared byte for byte. Skipped when no usable Go toolchain is found. The first
-run compiles every program (a few seconds each); Go's build cache makes later
-runs fast.
+The .wasm files are not committed; conftest builds them before the session
+with testdata/build.py, which rebuilds a program only when a digest of its
+inputs changed. These tests check that mechanism and that builds are
+reproducible, so a stale or hand-edited binary cannot hide.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+import shutil
 
-import pytest
+from reactor_frame.build import build_if_stale
 
-TESTDATA = Path(__file__).resolve().parents[1] / "testdata"
-_spec = importlib.util.spec_from_file_location("testdata_build", TESTDATA / "build.py")
-testdata_build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(testdata_build)
+from .conftest import TESTDATA, testdata_build
 
 PROGRAMS = testdata_build.programs()
 
 
-@pytest.fixture(scope="module")
-def fresh_builds(tmp_path_factory) -> dict[str, Path | Exception]:
-    """Every program built into a temporary directory: name -> .wasm path, or
-    the exception its build raised."""
-    from reactor_frame.build import find_go
-    from reactor_frame.errors import GoNotFoundError, GoVersionError
-
-    try:
-        find_go()
-    except (GoNotFoundError, GoVersionError) as exc:
-        pytest.skip(f"cannot rebuild testdata: {exc}")
-    out_dir = tmp_path_factory.mktemp("fresh")
-
-    def build(name: str) -> Path | Exception:
-        try:
-            return testdata_build.build_program(name, out_dir)
-        except Exception as exc:  # reported by the program's own test
-            return exc
-
-    with ThreadPoolExecutor(2) as pool:
-        return dict(zip(PROGRAMS, pool.map(build, PROGRAMS)))
-
-
-def test_every_program_has_a_committed_wasm():
+def test_every_program_is_built_and_current():
     assert PROGRAMS, "no programs found in testdata/"
-    wasm = sorted(p.stem for p in TESTDATA.glob("*.wasm"))
-    assert wasm == PROGRAMS, "testdata/*.wasm and the program directories differ"
+    for name in PROGRAMS:
+        wasm = testdata_build.wasm_path(name)
+        assert wasm.is_file(), f"{wasm} was not built"
+    # Nothing is stale: a second pass returns without building (same mtimes).
+    before = {n: testdata_build.wasm_path(n).stat().st_mtime_ns for n in PROGRAMS}
+    testdata_build.ensure_built()
+    assert {n: testdata_build.wasm_path(n).stat().st_mtime_ns for n in PROGRAMS} == before
 
 
 def test_readme_lists_every_program():
@@ -58,14 +34,18 @@ def test_readme_lists_every_program():
     assert not missing, f"testdata/README.md does not describe {', '.join(missing)}"
 
 
-@pytest.mark.parametrize("name", PROGRAMS)
-def test_committed_wasm_is_fresh(fresh_builds, name):
-    built = fresh_builds[name]
-    if isinstance(built, Exception):
-        raise built
-    committed = TESTDATA / f"{name}.wasm"
-    hint = f"run python testdata/build.py {name}"
-    assert committed.exists(), f"testdata/{name}.wasm is missing: {hint}"
-    assert built.read_bytes() == committed.read_bytes(), (
-        f"testdata/{name}.wasm is stale: {hint}"
-    )
+def test_a_changed_source_is_rebuilt_and_builds_are_reproducible(tmp_path):
+    module = tmp_path / "mod"
+    shutil.copytree(TESTDATA / "hello", module / "hello")
+    shutil.copy(TESTDATA / "go.mod", module / "go.mod")  # same module path: same bytes
+    out = tmp_path / "hello.wasm"
+    build_if_stale(module / "hello", out)
+    first = out.read_bytes()
+    assert first == testdata_build.wasm_path("hello").read_bytes()  # reproducible
+    stamp = out.stat().st_mtime_ns
+    build_if_stale(module / "hello", out)
+    assert out.stat().st_mtime_ns == stamp  # unchanged inputs: no build
+    main_go = module / "hello" / "main.go"
+    main_go.write_text(main_go.read_text().replace("hello from go", "hello again"))
+    build_if_stale(module / "hello", out)
+    assert b"hello again" in out.read_bytes()

@@ -1,0 +1,88 @@
+"""Build a reactor only when its inputs changed.
+
+Built ``.wasm`` files are not kept in the repository: they are made again
+from their Go sources. ``build_if_stale`` records a digest of everything a
+build depends on (the package's Go files, its module files, the runtime
+overlay and guest package shipped here, the build tool itself, the Go
+release and the flags) next to the output, and rebuilds only when that
+digest differs. Builds are reproducible, so a rebuild of unchanged inputs
+would give the same bytes anyway; the digest only saves the time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from .builder import build_reactor
+from .toolchain import GoToolchain, find_go
+
+_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+#: Files of this package that shape every build.
+_SHIPPED_INPUTS = ("goruntime", "goguest", "build")
+_SOURCE_SUFFIXES = (".go", ".mod", ".sum", ".py")
+
+
+def _source_files(directory: Path, recursive: bool) -> Iterable[Path]:
+    pattern = "**/*" if recursive else "*"
+    for path in sorted(directory.glob(pattern)):
+        if path.is_file() and path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts:
+            yield path
+
+
+def _module_files(package: Path) -> Iterable[Path]:
+    """go.mod and go.sum of the module that holds ``package``."""
+    for directory in (package, *package.parents):
+        mod = directory / "go.mod"
+        if mod.is_file():
+            yield mod
+            if (directory / "go.sum").is_file():
+                yield directory / "go.sum"
+            return
+
+
+def inputs_digest(package: Path, toolchain: GoToolchain, flags: Sequence[str] = ()) -> str:
+    """SHA-256 over everything a build of ``package`` depends on."""
+    h = hashlib.sha256()
+    h.update(toolchain.version_text.encode())
+    h.update("\0".join(flags).encode())
+    files = [*_source_files(package, recursive=True), *_module_files(package)]
+    for name in _SHIPPED_INPUTS:
+        files.extend(_source_files(_PACKAGE_ROOT / name, recursive=True))
+    for path in files:
+        h.update(b"\0" + path.name.encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def build_if_stale(
+    package: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    go: str | os.PathLike[str] | None = None,
+    extra_flags: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Build ``package`` to ``output`` unless ``output`` was already built from
+    the same inputs; returns ``output``. Raises what :func:`build_reactor`
+    raises. The digest is kept in ``OUTPUT.inputs``."""
+    pkgdir = Path(package).resolve()
+    out = Path(output)
+    stamp = out.with_name(out.name + ".inputs")
+    toolchain = find_go(go)
+    digest = inputs_digest(pkgdir, toolchain, extra_flags)
+    if out.is_file() and stamp.is_file() and stamp.read_text().strip() == digest:
+        return out
+    if progress is not None:
+        progress(f"building {pkgdir.name} from its Go sources (once; kept until they change)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        build_reactor(pkgdir, partial, go=toolchain.go, extra_flags=extra_flags, progress=progress)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    stamp.write_text(digest + "\n")
+    return out
