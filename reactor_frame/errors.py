@@ -23,6 +23,10 @@ __all__ = [
     "GoVersionError",
     "CompileError",
     "NotMainPackageError",
+    "EnvUsageError",
+    "ActionSpaceError",
+    "ResetNeededError",
+    "RayUnavailableError",
 ]
 
 
@@ -111,3 +115,27 @@ class CompileError(BuildError):
 
 class NotMainPackageError(BuildError):
     """Raised when the package to build is not a ``main`` package."""
+
+
+class EnvUsageError(ReactorError, ValueError):
+    """Raised by ``reactor_frame.sim`` environments for a call they cannot
+    honour: reset options the Go environment cannot receive, a render mode
+    it does not offer, a batch of the wrong size. Also a ``ValueError``."""
+
+
+class ActionSpaceError(EnvUsageError):
+    """Raised by ``GoEnv.step`` / ``GoVectorEnv.step`` for an action outside
+    the environment's action space (wrong type, shape, or out of bounds).
+    The guest is not called, and the episode can go on with a valid action."""
+
+
+class ResetNeededError(ReactorError, RuntimeError):
+    """Raised by ``GoEnv.step`` before the first ``reset()``, or after the
+    episode terminated or was truncated (Gymnasium's convention: call
+    ``reset()`` to start the next episode)."""
+
+
+class RayUnavailableError(ReactorError):
+    """Raised by ``sweep(..., executor="ray")`` when Ray is not installed
+    (``pip install "reactor-frame[ray]"``) or no Ray cluster is reachable at
+    the address given (``RAY_ADDRESS`` or ``ray_address=``)."""
