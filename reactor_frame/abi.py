@@ -10,6 +10,8 @@ which the host detects from the exports and falls back from when absent:
     address of a control block in guest memory (see :mod:`reactor_frame.host.control`):
     whether main returned, the exact next-timer delay, turns and rounds per
     tick, and a host-written virtual clock.
+``go_reactor_restored() -> ()`` and ``reactor_frame_global_N`` (globals)
+    used by snapshots (see :mod:`reactor_frame.snapshot`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ TICK = "go_tick"
 MEMORY = "memory"
 TICK_FOR = "go_tick_for"
 CONTROL = "go_reactor_control"
+RESTORED = "go_reactor_restored"
+#: Prefix of the exports the build tool adds for the module's globals
+#: (``reactor_frame_global_0``...), which snapshots save and restore.
+GLOBAL_EXPORT_PREFIX = "reactor_frame_global_"
 
 #: export -> required function type
 SEED_EXPORTS: dict[str, FuncType] = {

@@ -72,6 +72,17 @@ class VirtualClock(Clock):
             self._now_ns += ns
             self.generation += 1
 
+    def set_time_ns(self, now_ns: int, wall_ns: int | None = None) -> None:
+        """Put the clock at ``now_ns`` (and wall time at ``wall_ns``; without
+        it, wall time keeps its offset), backwards too: for restoring
+        snapshots. Every reactor on this clock sees the change."""
+        if now_ns <= 0:
+            raise ValueError("now_ns must be > 0: the Go runtime rejects a clock that reads 0")
+        if wall_ns is not None:
+            self._wall_offset_ns = int(wall_ns) - int(now_ns)
+        self._now_ns = int(now_ns)
+        self.generation += 1
+
     def advance_to_ns(self, t_ns: int) -> None:
         """Move time forward to ``t_ns``; no effect if already past it."""
         if t_ns > self._now_ns:

@@ -18,6 +18,12 @@ __all__ = [
     "ReentrancyError",
     "ConcurrentUseError",
     "InteropError",
+    "SnapshotError",
+    "SnapshotStateError",
+    "SnapshotMismatchError",
+    "SnapshotLimitError",
+    "SnapshotFormatError",
+    "SnapshotVersionError",
     "BuildError",
     "GoNotFoundError",
     "GoVersionError",
@@ -94,6 +100,40 @@ class ConcurrentUseError(ReactorError):
 class InteropError(ReactorError):
     """Raised for a wrong host-function signature, a guest export called with
     the wrong number or types of arguments, or a memory access out of range."""
+
+
+class SnapshotError(ReactorError):
+    """Root of the errors snapshots report. A failed ``restore`` leaves the
+    reactor exactly as it was."""
+
+
+class SnapshotStateError(SnapshotError):
+    """Raised when a reactor's state cannot travel in a snapshot, or cannot
+    be replaced by one: real-clock time or preopened files/stdin (unless
+    allowed), a module without exported globals, a closed or failed source,
+    or a VirtualClock shared with other reactors (unless
+    ``move_shared_clock=True``)."""
+
+
+class SnapshotMismatchError(SnapshotError):
+    """Raised when a snapshot does not fit the reactor it is restored into:
+    another module, other ABI features, another global layout, or another
+    kind of clock."""
+
+
+class SnapshotLimitError(SnapshotError):
+    """Raised when restoring a snapshot would take the reactor's memory over
+    its ``max_memory_mb``."""
+
+
+class SnapshotFormatError(SnapshotError):
+    """Raised by ``ReactorSnapshot.from_bytes`` for data that is not a
+    snapshot, is truncated, or fails its checksum."""
+
+
+class SnapshotVersionError(SnapshotFormatError):
+    """Raised by ``ReactorSnapshot.from_bytes`` for a snapshot written in a
+    format version this reactor-frame does not read."""
 
 
 class BuildError(ReactorError):

@@ -45,6 +45,14 @@ class Extern:
     functype: FuncType | None = None
 
 
+@dataclass(frozen=True)
+class GlobalType:
+    """A global's value type and whether it is mutable."""
+
+    valtype: str
+    mutable: bool
+
+
 @dataclass
 class WasmInfo:
     """What :func:`read_wasm` found in a module."""
@@ -55,6 +63,8 @@ class WasmInfo:
     memory_min_pages: int | None = None
     memory_max_pages: int | None = None
     custom_sections: list[str] = field(default_factory=list)
+    globals: list[GlobalType] = field(default_factory=list)
+    """Every global, imported ones first (the global index space)."""
     go_version: str | None = None
     go_modinfo: str | None = None
 
@@ -153,8 +163,8 @@ def read_wasm(data: bytes) -> WasmInfo:
                 elif kind == 2:
                     info.memory_min_pages, info.memory_max_pages = body.limits()
                 elif kind == 3:
-                    body.byte()
-                    body.byte()
+                    valtype = body.valtype()
+                    info.globals.append(GlobalType(valtype, body.byte() == 1))
                 elif kind == 4:
                     body.byte()
                     body.uleb()
@@ -167,6 +177,11 @@ def read_wasm(data: bytes) -> WasmInfo:
             count = body.uleb()
             if count:
                 info.memory_min_pages, info.memory_max_pages = body.limits()
+        elif section_id == 6:
+            for _ in range(body.uleb()):
+                valtype = body.valtype()
+                info.globals.append(GlobalType(valtype, body.byte() == 1))
+                _skip_const_expr(body)
         elif section_id == 7:
             for _ in range(body.uleb()):
                 name = body.name()
@@ -181,6 +196,73 @@ def read_wasm(data: bytes) -> WasmInfo:
         elif section_id == 11:
             _read_go_buildinfo(data[body.pos:body.end], info)
     return info
+
+
+def _skip_const_expr(r: _Reader) -> None:
+    """Skip a constant expression (a global's initialiser) up to its ``end``."""
+    while True:
+        op = r.byte()
+        if op == 0x0B:
+            return
+        if op in (0x41, 0x42):  # i32.const, i64.const: signed LEB128
+            while r.byte() & 0x80:
+                pass
+        elif op == 0x43:
+            r.take(4)
+        elif op == 0x44:
+            r.take(8)
+        elif op in (0x23, 0xD2):  # global.get, ref.func
+            r.uleb()
+        elif op == 0xD0:  # ref.null
+            r.byte()
+        else:
+            raise WasmFormatError(f"unsupported opcode 0x{op:02x} in a constant expression")
+
+
+def _uleb(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def export_globals(data: bytes, prefix: str) -> bytes:
+    """``data`` with every global the module defines (not imports) also
+    exported, the k-th as ``PREFIX{k}``, appended to the export section.
+
+    Only the export section changes, so the result is valid wherever the
+    input was, and the rewrite is deterministic. Idempotent: a module that
+    already exports ``PREFIX{index}`` for all its defined globals is
+    returned unchanged. Raises :class:`WasmFormatError` on malformed input.
+    """
+    info = read_wasm(data)
+    imported = sum(1 for imp in info.imports if imp.kind == "global")
+    wanted = [f"{prefix}{k}" for k in range(len(info.globals) - imported)]
+    present = [name for name in wanted if name in info.exports]
+    if len(present) == len(wanted):
+        return data
+    if present:
+        raise WasmFormatError(f"the module exports only some of the {prefix}* globals")
+    added = b"".join(_uleb(len(name)) + name.encode() + b"\x03" + _uleb(index)
+                     for index, name in zip(range(imported, len(info.globals)), wanted))
+    r = _Reader(data, 8)
+    while r.pos < r.end:
+        start = r.pos
+        section_id = r.byte()
+        size = r.uleb()
+        body_start = r.pos
+        r.pos += size
+        if section_id == 7:
+            body = _Reader(data, body_start, r.pos)
+            count = body.uleb()
+            new_body = _uleb(count + len(wanted)) + data[body.pos:r.pos] + added
+            return data[:start] + b"\x07" + _uleb(len(new_body)) + new_body + data[r.pos:]
+    raise WasmFormatError("the module has no export section")
 
 
 def _read_go_buildinfo(data_section: bytes, info: WasmInfo) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import abi
 from ..errors import BuildError, CompileError, NotMainPackageError
-from ..wasmfile import WasmFormatError, read_wasm
+from ..wasmfile import WasmFormatError, export_globals, read_wasm
 from .overlay import write_overlay
 from .toolchain import GoToolchain, find_go
 
@@ -93,6 +93,9 @@ def build_reactor(
 
     data = out.read_bytes()
     try:
+        # Post-link: export the globals, so snapshots can save and restore them.
+        data = export_globals(data, abi.GLOBAL_EXPORT_PREFIX)
+        out.write_bytes(data)
         info = read_wasm(data)
     except WasmFormatError as exc:
         raise BuildError(f"go build wrote {out}, but it is not a valid module: {exc}") from None

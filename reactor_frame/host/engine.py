@@ -9,6 +9,7 @@ number of reactors, and sharing it shares compiled code.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from pathlib import Path
 
@@ -35,9 +36,15 @@ class ReactorEngine:
     def compile(self, wasm: bytes) -> wasmtime.Module:
         """Compile ``wasm``, or load it from the cache when compiled before.
         Raises :class:`wasmtime.WasmtimeError` for invalid modules."""
+        return self.compile_with_digest(wasm)[0]
+
+    def compile_with_digest(self, wasm: bytes) -> tuple[wasmtime.Module, str]:
+        """``compile``, also returning the SHA-256 (hex) of ``wasm``, which
+        the cache computes anyway."""
         if self.cache is not None:
-            return self.cache.load_or_compile(self.wasmtime, wasm)
-        return wasmtime.Module(self.wasmtime, wasm)
+            key = self.cache.key(wasm)
+            return self.cache.load_or_compile_keyed(self.wasmtime, wasm, key), key.rsplit("-", 1)[1]
+        return wasmtime.Module(self.wasmtime, wasm), hashlib.sha256(wasm).hexdigest()
 
 
 #: Part of every cache key: a change to the engine settings above must not

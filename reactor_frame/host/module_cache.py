@@ -56,7 +56,10 @@ class ModuleCache:
             return []
 
     def load_or_compile(self, engine: wasmtime.Engine, wasm: bytes) -> wasmtime.Module:
-        key = self.key(wasm)
+        return self.load_or_compile_keyed(engine, wasm, self.key(wasm))
+
+    def load_or_compile_keyed(self, engine: wasmtime.Engine, wasm: bytes, key: str) -> wasmtime.Module:
+        """``load_or_compile`` with the key already computed (``key(wasm)``)."""
         for entry in self._entries(key):
             module = self._load(engine, entry)
             if module is not None:

@@ -24,6 +24,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Deque, Tuple
 
+from .hoststate import OutputState
+
 OutputCallback = Callable[[str], object]
 
 STDOUT = 1
@@ -87,6 +89,17 @@ class OutputCapture:
     def stderr_tail(self) -> str:
         """The last bytes the guest wrote to stderr, decoded."""
         return self._tail.decode("utf-8", "replace")
+
+    def save_state(self) -> OutputState:
+        """Decoder state and stderr tail (between guest calls: nothing queued)."""
+        return OutputState(self._decoders[STDOUT].getstate()[0], self._decoders[STDERR].getstate()[0],
+                           bytes(self._tail))
+
+    def load_state(self, state: OutputState) -> None:
+        """Put back what :meth:`save_state` returned."""
+        self._decoders[STDOUT].setstate((state.stdout_pending, 0))
+        self._decoders[STDERR].setstate((state.stderr_pending, 0))
+        self._tail = bytearray(state.stderr_tail)
 
     def drain(self) -> None:
         """Deliver queued output to the callbacks, in order, on this thread.

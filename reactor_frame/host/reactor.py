@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import ctypes
+import hashlib
 import os
 import threading
 import time
@@ -38,10 +40,11 @@ from ..errors import (
 from ..scheduling.hooks import Hooks
 from ..scheduling.report import StepReport
 from ..scheduling.step import step_reactor
-from ..wasmfile import WasmFormatError, read_wasm
+from ..wasmfile import WasmFormatError, export_globals, read_wasm
 from . import control as ctl
 from .engine import ReactorEngine, default_engine
 from .fastcall import FastCall
+from .hoststate import HostState, ModuleIdentity
 from .output import OutputCallback, OutputCapture
 from .wasi import VirtualTimeLink, define_seeded_random, define_virtual_time, make_wasi_config
 from .watchdog import CallWatchdog, EpochTicker
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
     from ..interop.hostfuncs import ImportsSpec
     from ..interop.memory import GuestMemoryView
     from ..interop.shared import SharedBuffer
+    from ..snapshot import ReactorSnapshot
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, wasmtime.Module]
 _V = TypeVar("_V")
@@ -125,6 +129,8 @@ class Reactor:
         max_memory_mb: int | None = None,
         max_rounds_per_step: int = DEFAULT_MAX_ROUNDS_PER_STEP,
         name: str | None = None,
+        snapshots: bool = False,
+        _from_snapshot: "ReactorSnapshot | None" = None,
     ) -> None:
         self._state = _CLOSED  # until construction succeeds
         # Re-entrant, so that a re-entry from the same thread (a host function
@@ -141,14 +147,17 @@ class Reactor:
         self.max_rounds_per_step = max_rounds_per_step
         """On a virtual clock, the most scheduling rounds one step runs."""
         self.name = name or (Path(source).name if isinstance(source, (str, os.PathLike)) else "reactor")
+        self.max_memory_mb = max_memory_mb
+        self._host_files = bool(preopens) or stdin is not None
         self.hooks = Hooks(self)
         """Subscribe to what happens during steps; see :class:`Hooks`."""
         self._output = OutputCapture(stdout, stderr)
         self._output.listeners.append(self.hooks._emit_output)
 
-        module, info = self._load(source)
+        module, info, digest = self._load(source, snapshots or _from_snapshot is not None)
         self.features: Features = abi.features(info) if info else Features(False, False)
         self.module = module
+        self._identity = _module_identity(info, digest)
 
         store = wasmtime.Store(self.engine.wasmtime)
         self._store = store
@@ -173,8 +182,7 @@ class Reactor:
         if isinstance(self.clock, VirtualClock):
             self._vtime = VirtualTimeLink(self.clock)
             define_virtual_time(linker, self._vtime)
-        if seed is not None:
-            define_seeded_random(linker, int(seed))
+        self._rng = define_seeded_random(linker, int(seed)) if seed is not None else None
         from ..interop.link import link_interop
         try:
             self._interop = link_interop(linker, imports, self)
@@ -194,11 +202,20 @@ class Reactor:
         as of the last tick; None when it has none (or is runnable)."""
         self.last_result: int = LoopResult.READY
         self.stats_ticks = 0
+        self._clock_generation = getattr(self.clock, "generation", 0)
         _live.add(self)
-        self._call_init()
+        if _from_snapshot is None:
+            self._call_init()
+        else:
+            from ..snapshot.restore import restore_into
+            try:
+                restore_into(self, _from_snapshot, fresh=True)
+            except BaseException:
+                self._release()
+                raise
 
     # ----------------------------------------------------------- loading --
-    def _load(self, source: Source) -> tuple[wasmtime.Module, Any]:
+    def _load(self, source: Source, snapshots: bool) -> tuple[wasmtime.Module, Any, str | None]:
         if isinstance(source, wasmtime.Module):
             exports = _ModuleExports(source)
             # Kinds and types matter: guest calls go through unchecked C calls.
@@ -206,7 +223,7 @@ class Reactor:
             if missing:
                 raise InvalidModuleError(
                     _missing_message("the module", missing, "_start" in exports.exports))
-            return source, exports
+            return source, exports, None
         if isinstance(source, (str, os.PathLike)):
             path = Path(source)
             try:
@@ -232,11 +249,17 @@ class Reactor:
         missing = abi.missing_reactor_exports(info)
         if missing:
             raise InvalidModuleError(_missing_message(label, missing, "_start" in info.exports))
+        if snapshots and _count_global_exports(info) < len(info.globals):
+            try:
+                data = export_globals(data, abi.GLOBAL_EXPORT_PREFIX)
+                info = read_wasm(data)
+            except WasmFormatError as exc:
+                raise InvalidModuleError(f"{label}: cannot export its globals for snapshots: {exc}") from None
         try:
-            module = self.engine.compile(data)
+            module, digest = self.engine.compile_with_digest(data)
         except wasmtime.WasmtimeError as exc:
             raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {_first_line(exc)}") from None
-        return module, info
+        return module, info, digest
 
     def _instantiate(self, linker: wasmtime.Linker, module: wasmtime.Module) -> None:
         store = self._store
@@ -273,22 +296,33 @@ class Reactor:
             if self.features.tick_for else None
         )
         self._exports_raw = exports
+        self._globals: list[wasmtime.Global] = [
+            exports[f"{abi.GLOBAL_EXPORT_PREFIX}{i}"]  # type: ignore[misc]
+            for i in range(len(self._identity.globals))
+        ]
         self._control: ctl.ControlBlock | None = None
+        self._control_address: int | None = None
 
     def _call_init(self) -> None:
         self._guest_call(self._init_call)
+        if self.features.control and self._state == _RUNNING and self._store is not None:
+            self._attach_control(self._call_export_i32(abi.CONTROL))
+        self._clock_generation = getattr(self.clock, "generation", 0)
+
+    def _attach_control(self, address: int | None) -> None:
+        """Map the control block at ``address`` and, on a virtual clock,
+        switch the guest to reading its time there."""
         store = self._store
-        if self.features.control and self._state == _RUNNING and store is not None:
-            address = self._call_export_i32(abi.CONTROL)
-            self._control = ctl.map_control_block(
-                ctypes_address(self.memory.data_ptr(store)), self.memory.data_len(store), address)
+        assert store is not None
+        self._control_address = address
+        self._control = None if address is None else ctl.map_control_block(
+            ctypes_address(self.memory.data_ptr(store)), self.memory.data_len(store), address)
         if self._virtual and self._control is not None:
             self._publish_clock()
             self._control.clock_mode = ctl.CLOCK_VIRTUAL
             assert self._vtime is not None
             self._vtime.guest_reads_block = True
             self._vtime.publish = self._publish_clock
-        self._clock_generation = getattr(self.clock, "generation", 0)
 
     def _call_export_i32(self, name: str) -> int:
         fc = FastCall(self._store, self._exports_raw[name], 1)  # type: ignore[arg-type]
@@ -570,6 +604,135 @@ class Reactor:
         self._check_open()
         return self._interop.shared_buffer(name)
 
+    # ---------------------------------------------------------- snapshots --
+    def snapshot(self, *, allow_real_time: bool = False, allow_host_files: bool = False) -> "ReactorSnapshot":
+        """An immutable snapshot of this reactor between guest calls: guest
+        memory, globals and host state. See :mod:`reactor_frame.snapshot`.
+
+        Real-clock time and preopened files or stdin cannot travel; they are
+        refused with :class:`SnapshotStateError` unless allowed here.
+        """
+        from ..snapshot.capture import take_snapshot
+        with self._outside_call():
+            return take_snapshot(self, allow_real_time=allow_real_time, allow_host_files=allow_host_files)
+
+    def restore(self, snapshot: "ReactorSnapshot", *, move_shared_clock: bool = False) -> None:
+        """Put this reactor back at the moment ``snapshot`` was taken (its
+        VirtualClock too). A VirtualClock shared with other open reactors is
+        refused unless ``move_shared_clock=True`` (it moves their time too).
+        Nothing changes when it raises."""
+        from ..snapshot.restore import restore_into
+        with self._outside_call():
+            restore_into(self, snapshot, fresh=False, move_shared_clock=move_shared_clock)
+
+    @classmethod
+    def from_snapshot(cls, snapshot: "ReactorSnapshot", source: Source, *, clock: Clock | None = None,
+                      move_shared_clock: bool = False, **options: Any) -> "Reactor":
+        """A new reactor on ``source`` (the snapshot's module) continuing from
+        ``snapshot``; ``_initialize`` is not run again. On virtual time it
+        gets a VirtualClock at the snapshot's time, or sets ``clock`` to it
+        (refused for a clock other open reactors use, unless
+        ``move_shared_clock=True``). ``options`` are ``Reactor``'s (stdout,
+        imports, max_memory_mb...); a seeded random stream continues from
+        the snapshot."""
+        from ..snapshot.restore import clock_for
+        new_clock = clock_for(snapshot, clock, move_shared_clock=move_shared_clock)
+        if snapshot.host.random_state is not None:
+            options.setdefault("seed", 0)  # any seed: the stream's state comes from the snapshot
+        return cls(source, clock=new_clock, _from_snapshot=snapshot, **options)
+
+    @property
+    def module_identity(self) -> ModuleIdentity:
+        """What identifies this reactor's module, its ABI and global layout."""
+        return self._identity
+
+    @property
+    def uses_host_files(self) -> bool:
+        """Whether the reactor was given preopened directories or stdin."""
+        return self._host_files
+
+    @property
+    def shares_clock(self) -> bool:
+        """Whether another open reactor runs on this reactor's clock object."""
+        return reactors_on_clock(self.clock) > (0 if self.closed else 1)
+
+    def read_guest(self) -> tuple[bytes, tuple[int, ...]]:
+        """A copy of guest memory and the values of the exported globals."""
+        self._check_open()
+        store = self._store
+        assert store is not None
+        memory = ctypes.string_at(self.memory.data_ptr(store), self.memory.data_len(store))
+        return memory, tuple(int(g.value(store)) for g in self._globals)  # type: ignore[call-overload]
+
+    def memory_size(self) -> int:
+        """Guest memory size in bytes."""
+        self._check_open()
+        return int(self.memory.data_len(self._store))  # type: ignore[arg-type]
+
+    def write_guest(self, memory: bytes, globals_: Sequence[int]) -> None:
+        """Replace guest memory and globals: grow memory to ``len(memory)``
+        if smaller, copy ``memory`` in, zero the rest, set the globals.
+        Raises ``wasmtime.WasmtimeError`` (nothing changed) when memory cannot
+        grow; callers check limits first."""
+        self._check_open()
+        store = self._store
+        assert store is not None
+        size = self.memory.data_len(store)
+        if len(memory) > size:
+            self.memory.grow(store, (len(memory) - size + 65535) // 65536)
+            size = self.memory.data_len(store)
+        base = ctypes_address(self.memory.data_ptr(store))
+        ctypes.memmove(base, memory, len(memory))
+        ctypes.memset(base + len(memory), 0, size - len(memory))
+        for glob, value in zip(self._globals, globals_):
+            glob.set_value(store, value)
+
+    def host_state(self) -> HostState:
+        """The host-side state a snapshot carries (between guest calls)."""
+        self._check_open()
+        deadline = self.deadline_ns
+        clock = self.clock
+        return HostState(
+            exited=self._state == _EXITED, exit_code=self.exit_code, main_started=self._main_started,
+            wake=self._wake, deadline_in_ns=None if deadline is None else deadline - clock.now_ns(),
+            last_result=int(self.last_result),
+            clock_ns=clock.now_ns() if isinstance(clock, VirtualClock) else None,
+            wall_ns=clock.wall_ns() if isinstance(clock, VirtualClock) else None,
+            random_state=self._rng.getstate() if self._rng is not None else None,
+            control_address=self._control_address,
+            output=self._output.save_state(), interop=self._interop.save_state())
+
+    @property
+    def seeded(self) -> bool:
+        """Whether ``random_get`` answers a seeded stream (``seed=``)."""
+        return self._rng is not None
+
+    def set_host_state(self, state: HostState) -> None:
+        """Put back host state after :meth:`write_guest` restored the guest,
+        and let the guest runtime know its memory was replaced. Sets a
+        VirtualClock to the state's time."""
+        self._check_open()
+        clock = self.clock
+        if state.clock_ns is not None and isinstance(clock, VirtualClock):
+            clock.set_time_ns(state.clock_ns, state.wall_ns)
+        if self._rng is not None and state.random_state is not None:
+            self._rng.setstate(state.random_state)
+        self._output.load_state(state.output)
+        self._interop.load_state(state.interop)
+        self._state = _EXITED if state.exited else _RUNNING
+        self.exit_code = state.exit_code
+        self._main_started = state.main_started
+        self._wake = state.wake
+        self.deadline_ns = None if state.deadline_in_ns is None else clock.now_ns() + state.deadline_in_ns
+        self.last_result = state.last_result
+        self._attach_control(state.control_address)
+        self._clock_generation = getattr(clock, "generation", 0)
+        if not state.exited and abi.RESTORED in self._exports_raw:
+            self._guest_call(FastCall(self._store, self._exports_raw[abi.RESTORED], 0))  # type: ignore[arg-type]
+
+    def _outside_call(self) -> "_OutsideCall":
+        return _OutsideCall(self)
+
     # ------------------------------------------------------------ closing --
     def _check_open(self) -> None:
         if self._state == _CLOSED:
@@ -623,21 +786,91 @@ class Reactor:
         return f"<Reactor {self.name!r} {state.get(self._state)}>"
 
 
+def reactors_on_clock(clock: Clock) -> int:
+    """How many open reactors run on ``clock``."""
+    return sum(1 for r in list(_live) if r.clock is clock and not r.closed)
+
+
+class _OutsideCall:
+    """Holds a reactor's lock for an operation that must not run inside a
+    guest call (snapshot, restore): closed, re-entrant and concurrent use
+    raise as for a guest call."""
+
+    def __init__(self, reactor: Reactor) -> None:
+        self._reactor = reactor
+
+    def __enter__(self) -> None:
+        r = self._reactor
+        if r._state == _CLOSED:
+            raise ReactorClosedError(r._closed_reason)
+        if not r._lock.acquire(False):
+            r._raise_busy(same_thread=False)
+        if r._in_call:
+            r._lock.release()
+            r._raise_busy(same_thread=True)
+
+    def __exit__(self, *exc: object) -> None:
+        self._reactor._lock.release()
+
+
+def _count_global_exports(info: Any) -> int:
+    return sum(1 for name in info.exports if name.startswith(abi.GLOBAL_EXPORT_PREFIX))
+
+
+def _module_identity(info: Any, digest: str | None) -> ModuleIdentity:
+    """Identity of a module from its export/import info (``WasmInfo`` or
+    ``_ModuleExports``) and byte digest."""
+    names = sorted(f"{e.kind}:{e.name}" for e in info.exports.values())
+    names += sorted(f"import:{e.module}.{e.name}" for e in info.imports)
+    shape = hashlib.sha256("\n".join(names).encode()).hexdigest()
+    features = abi.features(info)
+    imported = sum(1 for imp in info.imports if imp.kind == "global")
+    defined = [g.valtype for g in info.globals[imported:]]
+    if _count_global_exports(info) != len(defined):
+        defined = []  # not exported: the reactor cannot take snapshots
+    return ModuleIdentity(digest, shape, features.tick_for, features.control, tuple(defined))
+
+
 class _ModuleExports:
     """Export info of an already compiled module, shaped like WasmInfo."""
 
     def __init__(self, module: wasmtime.Module) -> None:
-        from ..wasmfile import Extern, FuncType
+        from ..wasmfile import Extern, FuncType, GlobalType
         self.exports = {}
+        self.imports = [Extern(imp.name or "", _kind(imp.type), imp.module) for imp in module.imports]
+        # Only exported globals are visible; snapshots need them all exported.
+        self.globals: list[GlobalType] = []
         for exp in module.exports:
             ty = exp.type
             if isinstance(ty, wasmtime.FuncType):
                 ftype = FuncType(tuple(str(p) for p in ty.params), tuple(str(r) for r in ty.results))
                 self.exports[exp.name] = Extern(exp.name, "func", "", ftype)
-            elif isinstance(ty, wasmtime.MemoryType):
-                self.exports[exp.name] = Extern(exp.name, "memory")
             else:
-                self.exports[exp.name] = Extern(exp.name, "other")
+                self.exports[exp.name] = Extern(exp.name, _kind(ty))
+        for k in range(_count_global_exports(self)):
+            ty = module_export_type(module, f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
+            if not isinstance(ty, wasmtime.GlobalType):
+                break
+            self.globals.append(GlobalType(str(ty.content), bool(ty.mutable)))
+
+
+def module_export_type(module: wasmtime.Module, name: str) -> Any:
+    for exp in module.exports:
+        if exp.name == name:
+            return exp.type
+    return None
+
+
+def _kind(ty: Any) -> str:
+    if isinstance(ty, wasmtime.FuncType):
+        return "func"
+    if isinstance(ty, wasmtime.MemoryType):
+        return "memory"
+    if isinstance(ty, wasmtime.GlobalType):
+        return "global"
+    if isinstance(ty, wasmtime.TableType):
+        return "table"
+    return "other"
 
 
 def ctypes_address(pointer: Any) -> int:

@@ -137,8 +137,9 @@ def define_virtual_time(linker: wasmtime.Linker, link: VirtualTimeLink) -> None:
                        access_caller=True)
 
 
-def define_seeded_random(linker: wasmtime.Linker, seed: int) -> None:
-    """Replace ``random_get`` with a stream determined by ``seed``."""
+def define_seeded_random(linker: wasmtime.Linker, seed: int) -> random.Random:
+    """Replace ``random_get`` with a stream determined by ``seed``; returns
+    the generator, whose state snapshots save and restore."""
     rng = random.Random(seed)
 
     def random_get(caller: wasmtime.Caller, buf_ptr: int, length: int) -> int:
@@ -147,6 +148,7 @@ def define_seeded_random(linker: wasmtime.Linker, seed: int) -> None:
     i32 = wasmtime.ValType.i32()
     linker.define_func(WASI, "random_get", wasmtime.FuncType([i32, i32], [i32]), random_get,
                        access_caller=True)
+    return rng
 
 
 def _memory(caller: wasmtime.Caller) -> wasmtime.Memory | None:

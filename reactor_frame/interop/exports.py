@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from ..host.reactor import Reactor
 
 #: Exports of the reactor ABI: driven by the Reactor itself, never directly.
-ABI_EXPORTS = frozenset({abi.INITIALIZE, abi.START_MAIN, abi.TICK, abi.TICK_FOR, abi.CONTROL})
+ABI_EXPORTS = frozenset({abi.INITIALIZE, abi.START_MAIN, abi.TICK, abi.TICK_FOR, abi.CONTROL,
+                         abi.RESTORED})
 
 
 class UnknownExportError(InteropError, AttributeError):

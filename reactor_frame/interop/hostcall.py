@@ -48,6 +48,15 @@ class HostCalls:
         self._pending[self._last] = answer
         return sign * self._last
 
+    def pending(self) -> tuple[tuple[tuple[int, bytes], ...], int]:
+        """Unanswered results (handle, answer) and the last handle given out."""
+        return tuple(self._pending.items()), self._last
+
+    def set_pending(self, pending: tuple[tuple[int, bytes], ...], last: int) -> None:
+        """Put back what :meth:`pending` returned."""
+        self._pending = dict(pending)
+        self._last = last
+
     def take(self, handle: int, dst: int) -> None:
         """Copy the answer behind ``handle`` to ``dst`` and forget it."""
         answer = self._pending.pop(handle, None)

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 import wasmtime
 
 from ..errors import InteropError, InvalidModuleError, ReactorClosedError
+from ..host.hoststate import InteropState
 from ..host.wasi import WASI
 from . import guestabi
 from .binding import bind_import, wasm_signature
 from .hostcall import HostCalls
 from .hostfuncs import HostFunction, ImportsSpec, collect
 from .memory import GuestMemoryView
-from .shared import SharedBuffer, SharedRegistry
+from .shared import SharedBuffer, SharedRecords, SharedRegistry
 from .trampoline import define_unchecked
 
 if TYPE_CHECKING:
@@ -50,6 +51,17 @@ class InteropLink:
         if reactor is None:
             raise ReactorClosedError("the reactor was garbage-collected")
         return SharedBuffer(reactor, self.shared, name)
+
+    def save_state(self) -> InteropState:
+        """Shared records and pending ``CallHost`` answers, for snapshots."""
+        pending, last = self.calls.pending()
+        shared = tuple((name, r.address, r.count, r.stride) for name, r in self.shared.records.items())
+        return InteropState(shared, pending, last)
+
+    def load_state(self, state: InteropState) -> None:
+        """Put back what :meth:`save_state` returned."""
+        self.shared.records = {name: SharedRecords(a, c, s) for name, a, c, s in state.shared}
+        self.calls.set_pending(state.pending_answers, state.last_handle)
 
     def guest_functions(self) -> dict[str, HostFunction]:
         """The host side of the ``reactor_frame`` import module."""
