@@ -48,7 +48,7 @@ class GuestEnv:
             _check_exports(self.reactor)
             _wait_for_registration(self.reactor, setup_rounds)
             self.spec = S.parse_spec(bytes(self.reactor.shared(S.SPEC).memoryview()), self.reactor.name)
-            self._post_init = self.reactor.snapshot() if hasattr(self.reactor, 'snapshot') else None  # TEMP
+            self._post_init = self.reactor.snapshot()
         except BaseException:
             self.reactor.close()
             raise
@@ -85,8 +85,7 @@ class GuestEnv:
     def reset(self, seed: int) -> None:
         """Go back to the post-init snapshot, then start an episode with
         ``seed`` (``Env.Reset(seed)``, ``Env.Observe``)."""
-        if self._post_init is not None:  # TEMP
-            self.reactor.restore(self._post_init)
+        self.reactor.restore(self._post_init)
         self._reset_call(seed)
 
     def step(self, action: int | np.ndarray) -> tuple[float, bool, bool]:
