@@ -32,6 +32,7 @@ __all__ = [
     "EnvUsageError",
     "ActionSpaceError",
     "ResetNeededError",
+    "SweepError",
     "RayUnavailableError",
 ]
 
@@ -173,6 +174,13 @@ class ResetNeededError(ReactorError, RuntimeError):
     """Raised by ``GoEnv.step`` before the first ``reset()``, or after the
     episode terminated or was truncated (Gymnasium's convention: call
     ``reset()`` to start the next episode)."""
+
+
+class SweepError(ReactorError, ValueError):
+    """Raised by ``reactor_frame.sim.sweep`` for arguments it cannot run: seeds
+    that are not integers, ``params`` not one mapping per seed, an unknown
+    executor, or ``until``/``collect`` that cannot be sent to worker
+    processes (lambdas with ``executor="process"``). Also a ``ValueError``."""
 
 
 class RayUnavailableError(ReactorError):

@@ -7,6 +7,7 @@ numpy); Ray sweeps need the ``ray`` extra. See docs/sim.md.
 
 from .env import GoEnv
 from .guestenv import GuestEnv
+from .sweep import Run, RunResult, sweep
 from .vector import GoVectorEnv
 
-__all__ = ["GoEnv", "GoVectorEnv", "GuestEnv"]
+__all__ = ["GoEnv", "GoVectorEnv", "GuestEnv", "Run", "RunResult", "sweep"]
