@@ -4,7 +4,9 @@
 // the walkers' final positions and the sum of their distances from 0, and
 // returns. Positions are shared as "walkers" ([]int32). Randomness comes
 // from math/rand, so the host's seed decides the run. With PANIC set, main
-// panics halfway through ("walker lost: ..."), to test failing runs.
+// panics halfway through ("walker lost: ..."), to test failing runs; with
+// TRAP set, main reads far outside its linear memory, a WebAssembly trap
+// that wasmtime detects through a signal handler (not a Go panic).
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"reactorframe/guest"
 )
@@ -56,6 +59,10 @@ func main() {
 				mu.Unlock()
 			}
 		}()
+	}
+	if os.Getenv("TRAP") != "" {
+		far := uintptr(0xfffffff0)
+		fmt.Println(*(*int32)(unsafe.Pointer(far)))
 	}
 	if os.Getenv("PANIC") != "" {
 		time.Sleep(duration / 2)
