@@ -34,6 +34,7 @@ __all__ = [
     "ResetNeededError",
     "SweepError",
     "RayUnavailableError",
+    "MissingDependencyError",
 ]
 
 
@@ -187,3 +188,9 @@ class RayUnavailableError(ReactorError):
     """Raised by ``sweep(..., executor="ray")`` when Ray is not installed
     (``pip install "reactor-frame[ray]"``) or no Ray cluster is reachable at
     the address given (``RAY_ADDRESS`` or ``ray_address=``)."""
+
+
+class MissingDependencyError(ReactorError, ImportError):
+    """Raised when a feature needs an optional package that is not installed
+    (``GoEnv`` needs Gymnasium: ``pip install "reactor-frame[sim]"``). Also an
+    ``ImportError``."""

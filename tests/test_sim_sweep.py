@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import sys
+import textwrap
 import time
 
 import pytest
@@ -117,3 +119,24 @@ def test_dead_ray_address_fails_fast(monkeypatch):
         sweep(WALKERS, [1], executor="ray")
     assert time.monotonic() - started < 10
     assert not ray.is_initialized()
+
+
+def test_imports_stay_optional():
+    """The core and sweep import neither Gymnasium nor Ray; GoEnv without
+    Gymnasium names the extra to install."""
+    code = textwrap.dedent("""
+        import sys
+        import reactor_frame
+        from reactor_frame.sim import sweep
+        print(sorted(m for m in ("gymnasium", "ray", "numpy") if m in sys.modules))
+        sys.modules["gymnasium"] = None
+        try:
+            from reactor_frame.sim import GoEnv
+        except ImportError as exc:
+            print(type(exc).__name__, exc)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         timeout=120).stdout.splitlines()
+    assert out[0] == "[]"
+    assert out[1] == ("MissingDependencyError reactor_frame.sim.GoEnv needs gymnasium, which is "
+                      'not installed: pip install "reactor-frame[sim]"')

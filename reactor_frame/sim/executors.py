@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import RayUnavailableError
 from ..host.engine import default_engine
 from .progress import Progress
-from .sweep import Plan, RunResult, run_one
+from .sweeps import Plan, RunResult, run_one
 
 Item = tuple[int, dict[str, str]]
 

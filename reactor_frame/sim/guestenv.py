@@ -67,8 +67,9 @@ class GuestEnv:
         return env
 
     def _bind(self) -> None:
-        """Look up the exports and views (called again after every restore:
-        the views are re-derived from the guest's shared records)."""
+        """Look up the exports and the views of the shared buffers. Restores
+        keep them valid: guest memory never moves, and the buffers live at
+        the addresses they had when the snapshot was taken."""
         r = self.reactor
         exports = r.exports
         self._reset_call = exports[S.RESET_EXPORT]
