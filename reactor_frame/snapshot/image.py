@@ -52,7 +52,7 @@ class ReactorSnapshot:
         return encode(self, compression, level)
 
     @classmethod
-    def from_bytes(cls, data: bytes | bytearray | memoryview) -> "ReactorSnapshot":
+    def from_bytes(cls, data: bytes | bytearray | memoryview) -> ReactorSnapshot:
         """Read what :meth:`to_bytes` wrote. Raises :class:`SnapshotFormatError`
         (not a snapshot, truncated, corrupt) or :class:`SnapshotVersionError`."""
         from .codec import decode

@@ -41,7 +41,7 @@ def clock_for(snapshot: ReactorSnapshot, clock: Clock | None, *, move_shared_clo
     return clock
 
 
-def restore_into(r: "Reactor", snapshot: ReactorSnapshot, *, fresh: bool,
+def restore_into(r: Reactor, snapshot: ReactorSnapshot, *, fresh: bool,
                  move_shared_clock: bool = False) -> None:
     """``Reactor.restore`` (``fresh=False``, caller holds the reactor outside
     guest calls) and the last step of ``Reactor.from_snapshot``."""
@@ -85,7 +85,7 @@ def _check_type(snapshot: object) -> None:
         raise TypeError(f"expected a ReactorSnapshot, not {type(snapshot).__name__}")
 
 
-def _check_fits(r: "Reactor", snapshot: ReactorSnapshot) -> None:
+def _check_fits(r: Reactor, snapshot: ReactorSnapshot) -> None:
     mine, theirs = r.module_identity, snapshot.module
     if not mine.globals:
         raise SnapshotStateError(
