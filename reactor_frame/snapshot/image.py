@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..host.hoststate import HostState, ModuleIdentity
 
@@ -28,6 +29,13 @@ class ReactorSnapshot:
     host_files: bool
     """Taken while preopened files or stdin were open (``allow_host_files=True``):
     their offsets did not travel."""
+
+    @cached_property
+    def data_runs(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) byte ranges of memory holding non-zero bytes, at
+        :data:`CHUNK` granularity; a Go heap is mostly zeros, and only these
+        ranges are stored by :meth:`to_bytes` or copied into fresh memory."""
+        return nonzero_runs(self.memory)
 
     @property
     def memory_size(self) -> int:
@@ -62,3 +70,27 @@ class ReactorSnapshot:
         when = f"t={self.clock_ns}ns" if self.clock_ns is not None else "real time"
         state = "exited" if self.host.exited else "running"
         return f"<ReactorSnapshot {len(self.memory) >> 10} KiB {when} {state}>"
+
+
+#: Granularity of :attr:`ReactorSnapshot.data_runs`.
+CHUNK = 4096
+_ZERO = bytes(CHUNK)
+
+
+def nonzero_runs(memory: bytes) -> tuple[tuple[int, int], ...]:
+    """(start, end) ranges covering every non-zero ``CHUNK`` of ``memory``."""
+    view = memoryview(memory)
+    runs: list[tuple[int, int]] = []
+    start = None
+    size = len(memory)
+    for offset in range(0, size, CHUNK):
+        zero = view[offset:offset + CHUNK] == _ZERO[:min(CHUNK, size - offset)]
+        if zero:
+            if start is not None:
+                runs.append((start, offset))
+                start = None
+        elif start is None:
+            start = offset
+    if start is not None:
+        runs.append((start, size))
+    return tuple(runs)
