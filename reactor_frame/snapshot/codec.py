@@ -85,7 +85,7 @@ def _inflate(data: bytes, runs: list[list[int]], size: int) -> bytes:
     allocation: fresh pages are costly to touch)."""
     zeros = memoryview(bytes(size))
     source = memoryview(data)
-    pieces = []
+    pieces: list[memoryview] = []
     pos = end = 0
     for start, stop in runs:
         if not end <= start < stop <= size or pos + stop - start > len(data):
