@@ -461,3 +461,13 @@ def test_restore_from_inside_a_guest_call_is_refused(make_reactor):
     r.step(4.0)
     assert len(errors) == 2
     assert all("guest call" in str(e) for e in errors)
+
+
+def test_docs_rollback_netcode_example_runs(monkeypatch):
+    text = (ROOT / "docs" / "snapshots.md").read_text()
+    block = text.split("<!-- example: rollback netcode -->", 1)[1]
+    code = block.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {"__name__": "netcode_example"}
+    exec(compile(code, "docs/snapshots.md", "exec"), namespace)  # noqa: S102 - the doc's own example
+    assert namespace["late"] == namespace["on_time"]
