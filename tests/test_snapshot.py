@@ -99,6 +99,26 @@ def test_restore_in_place_reproduces_the_same_future(snaprun):
     assert reps2 == reps1
 
 
+def test_restore_in_place_sets_the_globals_back(snaprun):
+    # SP at a call boundary is the same on most ticks once main runs (the
+    # tick goroutine parks at one depth), but differs before main starts.
+    run = snaprun()
+    snap = run.r.snapshot()
+    text1, reps1 = run.frames(30)
+    live = run.r.read_guest()[1]
+    assert live[0] != snap.globals[0]
+    run.r.restore(snap)
+    assert run.r.read_guest()[1] == snap.globals
+    assert run.frames(30) == (text1, reps1)
+    assert text1.startswith("main started")
+    # The same memory with the globals left as they were does not run.
+    run.frames(30)
+    wrong = dataclasses.replace(snap, globals=run.r.read_guest()[1])
+    with pytest.raises(GuestError, match="newstack"):
+        run.r.restore(wrong)
+        run.frames(5)
+
+
 def test_from_snapshot_reproduces_the_future_without_running_init(snaprun):
     run = snaprun()
     run.frames(12)

@@ -249,7 +249,7 @@ class Reactor:
         missing = abi.missing_reactor_exports(info)
         if missing:
             raise InvalidModuleError(_missing_message(label, missing, "_start" in info.exports))
-        if snapshots and _count_global_exports(info) < len(info.globals):
+        if snapshots and _count_global_exports(info) < len(_defined_globals(info)):
             try:
                 data = export_globals(data, abi.GLOBAL_EXPORT_PREFIX)
                 info = read_wasm(data)
@@ -817,6 +817,12 @@ def _count_global_exports(info: Any) -> int:
     return sum(1 for name in info.exports if name.startswith(abi.GLOBAL_EXPORT_PREFIX))
 
 
+def _defined_globals(info: Any) -> list[Any]:
+    """The globals a module defines itself (``info.globals`` lists imports first)."""
+    imported = sum(1 for imp in info.imports if imp.kind == "global")
+    return list(info.globals[imported:])
+
+
 def _module_identity(info: Any, digest: str | None) -> ModuleIdentity:
     """Identity of a module from its export/import info (``WasmInfo`` or
     ``_ModuleExports``) and byte digest."""
@@ -824,8 +830,7 @@ def _module_identity(info: Any, digest: str | None) -> ModuleIdentity:
     names += sorted(f"import:{e.module}.{e.name}" for e in info.imports)
     shape = hashlib.sha256("\n".join(names).encode()).hexdigest()
     features = abi.features(info)
-    imported = sum(1 for imp in info.imports if imp.kind == "global")
-    defined = [g.valtype for g in info.globals[imported:]]
+    defined = [g.valtype for g in _defined_globals(info)]
     if _count_global_exports(info) != len(defined):
         defined = []  # not exported: the reactor cannot take snapshots
     return ModuleIdentity(digest, shape, features.tick_for, features.control, tuple(defined))
@@ -838,27 +843,25 @@ class _ModuleExports:
         from ..wasmfile import Extern, FuncType, GlobalType
         self.exports = {}
         self.imports = [Extern(imp.name or "", _kind(imp.type), imp.module) for imp in module.imports]
-        # Only exported globals are visible; snapshots need them all exported.
-        self.globals: list[GlobalType] = []
+        # Imported globals first, as in WasmInfo; of its own globals only the
+        # exported ones are visible, and snapshots need them all exported.
+        self.globals: list[GlobalType] = [
+            GlobalType(str(imp.type.content), bool(imp.type.mutable))
+            for imp in module.imports if isinstance(imp.type, wasmtime.GlobalType)
+        ]
+        types: dict[str, Any] = {}
         for exp in module.exports:
-            ty = exp.type
+            ty = types[exp.name] = exp.type
             if isinstance(ty, wasmtime.FuncType):
                 ftype = FuncType(tuple(str(p) for p in ty.params), tuple(str(r) for r in ty.results))
                 self.exports[exp.name] = Extern(exp.name, "func", "", ftype)
             else:
                 self.exports[exp.name] = Extern(exp.name, _kind(ty))
         for k in range(_count_global_exports(self)):
-            ty = module_export_type(module, f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
+            ty = types.get(f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
             if not isinstance(ty, wasmtime.GlobalType):
                 break
             self.globals.append(GlobalType(str(ty.content), bool(ty.mutable)))
-
-
-def module_export_type(module: wasmtime.Module, name: str) -> Any:
-    for exp in module.exports:
-        if exp.name == name:
-            return exp.type
-    return None
 
 
 def _kind(ty: Any) -> str:
