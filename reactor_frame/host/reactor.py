@@ -858,10 +858,10 @@ class _ModuleExports:
             else:
                 self.exports[exp.name] = Extern(exp.name, _kind(ty))
         for k in range(_count_global_exports(self)):
-            ty = types.get(f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
-            if not isinstance(ty, wasmtime.GlobalType):
+            gty = types.get(f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
+            if not isinstance(gty, wasmtime.GlobalType):
                 break
-            self.globals.append(GlobalType(str(ty.content), bool(ty.mutable)))
+            self.globals.append(GlobalType(str(gty.content), bool(gty.mutable)))
 
 
 def _kind(ty: Any) -> str:
