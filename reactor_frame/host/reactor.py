@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import ctypes
+import functools
 import hashlib
 import os
 import threading
@@ -157,7 +158,9 @@ class Reactor:
         module, info, digest = self._load(source, snapshots or _from_snapshot is not None)
         self.features: Features = abi.features(info) if info else Features(False, False)
         self.module = module
-        self._identity = _module_identity(info, digest)
+        self._module_info: Any = info
+        self._digest = digest
+        self._identity: ModuleIdentity | None = None
 
         store = wasmtime.Store(self.engine.wasmtime)
         self._store = store
@@ -296,10 +299,6 @@ class Reactor:
             if self.features.tick_for else None
         )
         self._exports_raw = exports
-        self._globals: list[wasmtime.Global] = [
-            exports[f"{abi.GLOBAL_EXPORT_PREFIX}{i}"]  # type: ignore[misc]
-            for i in range(len(self._identity.globals))
-        ]
         self._control: ctl.ControlBlock | None = None
         self._control_address: int | None = None
 
@@ -644,7 +643,18 @@ class Reactor:
     @property
     def module_identity(self) -> ModuleIdentity:
         """What identifies this reactor's module, its ABI and global layout."""
+        if self._identity is None:  # computed on first use: it costs start-up time
+            self._identity = _module_identity(self._module_info, self._digest)
         return self._identity
+
+    def _global_exports(self) -> list[wasmtime.Global]:
+        found = self.__dict__.get("_globals")
+        if found is None:
+            found = self.__dict__["_globals"] = [
+                self._exports_raw[f"{abi.GLOBAL_EXPORT_PREFIX}{i}"]
+                for i in range(len(self.module_identity.globals))
+            ]
+        return found  # type: ignore[no-any-return]
 
     @property
     def uses_host_files(self) -> bool:
@@ -662,7 +672,7 @@ class Reactor:
         store = self._store
         assert store is not None
         memory = ctypes.string_at(self.memory.data_ptr(store), self.memory.data_len(store))
-        return memory, tuple(int(g.value(store)) for g in self._globals)  # type: ignore[call-overload]
+        return memory, tuple(int(g.value(store)) for g in self._global_exports())  # type: ignore[call-overload]
 
     def memory_size(self) -> int:
         """Guest memory size in bytes."""
@@ -684,7 +694,7 @@ class Reactor:
         base = ctypes_address(self.memory.data_ptr(store))
         ctypes.memmove(base, memory, len(memory))
         ctypes.memset(base + len(memory), 0, size - len(memory))
-        for glob, value in zip(self._globals, globals_):
+        for glob, value in zip(self._global_exports(), globals_):
             glob.set_value(store, value)
 
     def host_state(self) -> HostState:
@@ -759,7 +769,7 @@ class Reactor:
         store, self._store = self._store, None
         for name in ("_init_call", "_start_call", "_tick_call", "_tick_for_call",
                      "_instance", "_exports_raw", "memory", "_exports_view", "_mem_view",
-                     "_events_view"):
+                     "_events_view", "_globals"):
             self.__dict__.pop(name, None)
         if store is not None:
             store.close()
@@ -837,31 +847,41 @@ def _module_identity(info: Any, digest: str | None) -> ModuleIdentity:
 
 
 class _ModuleExports:
-    """Export info of an already compiled module, shaped like WasmInfo."""
+    """Export info of an already compiled module, shaped like WasmInfo
+    (``imports`` and ``globals`` are read on first use: snapshots need them,
+    start-up does not)."""
 
     def __init__(self, module: wasmtime.Module) -> None:
-        from ..wasmfile import Extern, FuncType, GlobalType
+        from ..wasmfile import Extern, FuncType
+        self._module = module
         self.exports = {}
-        self.imports = [Extern(imp.name or "", _kind(imp.type), imp.module) for imp in module.imports]
-        # Imported globals first, as in WasmInfo; of its own globals only the
-        # exported ones are visible, and snapshots need them all exported.
-        self.globals: list[GlobalType] = [
-            GlobalType(str(imp.type.content), bool(imp.type.mutable))
-            for imp in module.imports if isinstance(imp.type, wasmtime.GlobalType)
-        ]
-        types: dict[str, Any] = {}
         for exp in module.exports:
-            ty = types[exp.name] = exp.type
+            ty = exp.type
             if isinstance(ty, wasmtime.FuncType):
                 ftype = FuncType(tuple(str(p) for p in ty.params), tuple(str(r) for r in ty.results))
                 self.exports[exp.name] = Extern(exp.name, "func", "", ftype)
             else:
                 self.exports[exp.name] = Extern(exp.name, _kind(ty))
+
+    @functools.cached_property
+    def imports(self) -> list[Any]:
+        from ..wasmfile import Extern
+        return [Extern(imp.name or "", _kind(imp.type), imp.module) for imp in self._module.imports]
+
+    @functools.cached_property
+    def globals(self) -> list[Any]:
+        """Imported globals, then the exported ones of its own (snapshots
+        need all of its own exported)."""
+        from ..wasmfile import GlobalType
+        found = [GlobalType(str(imp.type.content), bool(imp.type.mutable))
+                 for imp in self._module.imports if isinstance(imp.type, wasmtime.GlobalType)]
+        types = {exp.name: exp.type for exp in self._module.exports}
         for k in range(_count_global_exports(self)):
-            gty = types.get(f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
-            if not isinstance(gty, wasmtime.GlobalType):
+            ty = types.get(f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
+            if not isinstance(ty, wasmtime.GlobalType):
                 break
-            self.globals.append(GlobalType(str(gty.content), bool(gty.mutable)))
+            found.append(GlobalType(str(ty.content), bool(ty.mutable)))
+        return found
 
 
 def _kind(ty: Any) -> str:
