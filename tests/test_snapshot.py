@@ -491,3 +491,32 @@ def test_docs_rollback_netcode_example_runs(monkeypatch):
     namespace: dict[str, object] = {"__name__": "netcode_example"}
     exec(compile(code, "docs/snapshots.md", "exec"), namespace)  # noqa: S102 - the doc's own example
     assert namespace["late"] == namespace["on_time"]
+
+
+def test_compiled_module_sources_match_by_shape(snaprun, rf_engine):
+    run = snaprun()
+    run.frames(6)
+    snap = run.r.snapshot()
+    assert snap.module.sha256 is not None
+    module = rf_engine.compile(SNAP.read_bytes())
+    fork = snaprun(source=module, snapshot=snap)
+    assert fork.r.module_identity.sha256 is None
+    assert fork.r.module_identity.globals == snap.module.globals
+    text, reps = run.frames(20, {2: 4})
+    assert fork.frames(20, {2: 4}) == (text, reps)
+
+
+def test_clock_kind_and_seed_must_match(snaprun, make_reactor):
+    run = snaprun()
+    run.frames(3)
+    snap = run.r.snapshot()
+    unseeded = make_reactor("snapshot", clock=VirtualClock())
+    with pytest.raises(SnapshotMismatchError, match="seed="):
+        unseeded.restore(snap)
+    real = make_reactor("snapshot", seed=1)
+    with pytest.raises(SnapshotMismatchError, match="VirtualClock"):
+        real.restore(snap)
+    with pytest.raises(SnapshotMismatchError, match="real time"):
+        run.r.restore(real.snapshot(allow_real_time=True))
+    with pytest.raises(TypeError, match="ReactorSnapshot"):
+        run.r.restore(snap.to_bytes())
