@@ -110,6 +110,10 @@ class Reactor:
 
     A reactor is single-threaded: a second thread entering it while a guest
     call is running gets :class:`ConcurrentUseError`.
+
+    ``snapshots=True`` lets a binary not built by ``reactor-frame build``
+    take snapshots: its wasm globals get exports added at load (see
+    :meth:`snapshot`).
     """
 
     def __init__(
