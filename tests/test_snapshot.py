@@ -21,6 +21,7 @@ from reactor_frame import (
     abi,
 )
 from reactor_frame.errors import (
+    SnapshotError,
     SnapshotFormatError,
     SnapshotLimitError,
     SnapshotMismatchError,
@@ -520,3 +521,16 @@ def test_clock_kind_and_seed_must_match(snaprun, make_reactor):
         run.r.restore(real.snapshot(allow_real_time=True))
     with pytest.raises(TypeError, match="ReactorSnapshot"):
         run.r.restore(snap.to_bytes())
+
+
+def test_zstd_without_zstandard_says_what_to_install(snaprun, monkeypatch):
+    run = snaprun()
+    run.frames(2)
+    snap = run.r.snapshot()
+    data = snap.to_bytes(compression="zstd")
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # import zstandard now fails
+    with pytest.raises(SnapshotError, match=r"reactor-frame\[zstd\]"):
+        snap.to_bytes(compression="zstd")
+    with pytest.raises(SnapshotError, match=r"reactor-frame\[zstd\]"):
+        ReactorSnapshot.from_bytes(data)
+    assert ReactorSnapshot.from_bytes(snap.to_bytes()).memory == snap.memory

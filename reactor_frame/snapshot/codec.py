@@ -24,7 +24,7 @@ import struct
 import zlib
 from typing import Any
 
-from ..errors import SnapshotFormatError, SnapshotVersionError
+from ..errors import SnapshotError, SnapshotFormatError, SnapshotVersionError
 from ..host.hoststate import HostState, InteropState, ModuleIdentity, OutputState
 from .image import ReactorSnapshot
 
@@ -73,7 +73,7 @@ def decode(blob: bytes) -> ReactorSnapshot:
         memory = _inflate(_decompress(blob[meta_end:meta_end + data_len], _NAMES[codec]),
                           meta["runs"], meta["memory_size"])
         snap = _from_meta(meta, memory)
-    except SnapshotFormatError:
+    except SnapshotError:
         raise
     except (ValueError, KeyError, TypeError, zlib.error) as exc:
         raise SnapshotFormatError(f"malformed snapshot contents: {exc}") from None
@@ -123,7 +123,7 @@ def _zstd() -> Any:
     try:
         import zstandard
     except ImportError:
-        raise SnapshotFormatError(
+        raise SnapshotError(
             "zstd compression needs the zstandard package: pip install 'reactor-frame[zstd]'"
         ) from None
     return zstandard
