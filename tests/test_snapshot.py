@@ -239,7 +239,7 @@ def test_memory_stays_flat_over_50_rollbacks(snaprun):
     for _ in range(50):
         text, _ = run.frames(4, {1: -3})  # the guest takes 4 MiB more, then is rolled back
         assert "kept 4 MiB" in text
-        sizes.append(run.r.memory_size())
+        sizes.append(run.r.mem.size)
         run.r.restore(snap)
     assert sizes[0] > snap.memory_size
     assert sizes[-1] == sizes[0]

@@ -13,7 +13,6 @@ import asyncio
 import atexit
 import ctypes
 import functools
-import hashlib
 import os
 import threading
 import time
@@ -45,7 +44,8 @@ from ..wasmfile import WasmFormatError, export_globals, read_wasm
 from . import control as ctl
 from .engine import ReactorEngine, default_engine
 from .fastcall import FastCall
-from .hoststate import HostState, ModuleIdentity
+from .hoststate import HostState
+from .identity import ModuleIdentity, count_global_exports, defined_globals, module_identity
 from .output import OutputCallback, OutputCapture
 from .wasi import VirtualTimeLink, define_seeded_random, define_virtual_time, make_wasi_config
 from .watchdog import CallWatchdog, EpochTicker
@@ -256,7 +256,7 @@ class Reactor:
         missing = abi.missing_reactor_exports(info)
         if missing:
             raise InvalidModuleError(_missing_message(label, missing, "_start" in info.exports))
-        if snapshots and _count_global_exports(info) < len(_defined_globals(info)):
+        if snapshots and count_global_exports(info) < len(defined_globals(info)):
             try:
                 data = export_globals(data, abi.GLOBAL_EXPORT_PREFIX)
                 info = read_wasm(data)
@@ -648,7 +648,7 @@ class Reactor:
     def module_identity(self) -> ModuleIdentity:
         """What identifies this reactor's module, its ABI and global layout."""
         if self._identity is None:  # computed on first use: it costs start-up time
-            self._identity = _module_identity(self._module_info, self._digest)
+            self._identity = module_identity(self._module_info, self._digest)
         return self._identity
 
     def _global_exports(self) -> list[wasmtime.Global]:
@@ -677,11 +677,6 @@ class Reactor:
         assert store is not None
         memory = ctypes.string_at(self.memory.data_ptr(store), self.memory.data_len(store))
         return memory, tuple(int(g.value(store)) for g in self._global_exports())  # type: ignore[call-overload]
-
-    def memory_size(self) -> int:
-        """Guest memory size in bytes."""
-        self._check_open()
-        return int(self.memory.data_len(self._store))  # type: ignore[arg-type]
 
     def write_guest(self, memory: bytes, globals_: Sequence[int]) -> None:
         """Replace guest memory and globals: grow memory to ``len(memory)``
@@ -827,29 +822,6 @@ class _OutsideCall:
         self._reactor._lock.release()
 
 
-def _count_global_exports(info: Any) -> int:
-    return sum(1 for name in info.exports if name.startswith(abi.GLOBAL_EXPORT_PREFIX))
-
-
-def _defined_globals(info: Any) -> list[Any]:
-    """The globals a module defines itself (``info.globals`` lists imports first)."""
-    imported = sum(1 for imp in info.imports if imp.kind == "global")
-    return list(info.globals[imported:])
-
-
-def _module_identity(info: Any, digest: str | None) -> ModuleIdentity:
-    """Identity of a module from its export/import info (``WasmInfo`` or
-    ``_ModuleExports``) and byte digest."""
-    names = sorted(f"{e.kind}:{e.name}" for e in info.exports.values())
-    names += sorted(f"import:{e.module}.{e.name}" for e in info.imports)
-    shape = hashlib.sha256("\n".join(names).encode()).hexdigest()
-    features = abi.features(info)
-    defined = [g.valtype for g in _defined_globals(info)]
-    if _count_global_exports(info) != len(defined):
-        defined = []  # not exported: the reactor cannot take snapshots
-    return ModuleIdentity(digest, shape, features.tick_for, features.control, tuple(defined))
-
-
 class _ModuleExports:
     """Export info of an already compiled module, shaped like WasmInfo
     (``imports`` and ``globals`` are read on first use: snapshots need them,
@@ -880,7 +852,7 @@ class _ModuleExports:
         found = [GlobalType(str(imp.type.content), bool(imp.type.mutable))
                  for imp in self._module.imports if isinstance(imp.type, wasmtime.GlobalType)]
         types = {exp.name: exp.type for exp in self._module.exports}
-        for k in range(_count_global_exports(self)):
+        for k in range(count_global_exports(self)):
             ty = types.get(f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
             if not isinstance(ty, wasmtime.GlobalType):
                 break

@@ -25,7 +25,8 @@ import zlib
 from typing import Any
 
 from ..errors import SnapshotError, SnapshotFormatError, SnapshotVersionError
-from ..host.hoststate import HostState, InteropState, ModuleIdentity, OutputState
+from ..host.hoststate import HostState, InteropState, OutputState
+from ..host.identity import ModuleIdentity
 from .image import ReactorSnapshot
 
 MAGIC = b"RFSNAP\r\n"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..host.hoststate import HostState, ModuleIdentity
+from ..host.hoststate import HostState
+from ..host.identity import ModuleIdentity
 
 
 @dataclass(frozen=True, eq=False)
