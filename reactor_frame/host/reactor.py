@@ -678,20 +678,31 @@ class Reactor:
         memory = ctypes.string_at(self.memory.data_ptr(store), self.memory.data_len(store))
         return memory, tuple(int(g.value(store)) for g in self._global_exports())  # type: ignore[call-overload]
 
-    def write_guest(self, memory: bytes, globals_: Sequence[int]) -> None:
+    def write_guest(self, memory: bytes, globals_: Sequence[int],
+                    nonzero: Sequence[tuple[int, int]] | None = None) -> None:
         """Replace guest memory and globals: grow memory to ``len(memory)``
         if smaller, copy ``memory`` in, zero the rest, set the globals.
+        ``nonzero``, the (start, end) ranges outside which ``memory`` is all
+        zeros, spares touching pages that growing just made (zero already).
         Raises ``wasmtime.WasmtimeError`` (nothing changed) when memory cannot
         grow; callers check limits first."""
         self._check_open()
         store = self._store
         assert store is not None
-        size = self.memory.data_len(store)
+        size = old = self.memory.data_len(store)
         if len(memory) > size:
             self.memory.grow(store, (len(memory) - size + 65535) // 65536)
             size = self.memory.data_len(store)
         base = ctypes_address(self.memory.data_ptr(store))
-        ctypes.memmove(base, memory, len(memory))
+        if nonzero is None or len(memory) <= old:
+            ctypes.memmove(base, memory, len(memory))
+        else:
+            ctypes.memmove(base, memory, old)
+            source = ctypes.cast(ctypes.c_char_p(memory), ctypes.c_void_p).value or 0
+            for start, end in nonzero:
+                start = max(start, old)
+                if start < end:
+                    ctypes.memmove(base + start, source + start, end - start)
         ctypes.memset(base + len(memory), 0, size - len(memory))
         for glob, value in zip(self._global_exports(), globals_):
             glob.set_value(store, value)

@@ -80,13 +80,12 @@ _ZERO = bytes(CHUNK)
 
 def nonzero_runs(memory: bytes) -> tuple[tuple[int, int], ...]:
     """(start, end) ranges covering every non-zero ``CHUNK`` of ``memory``."""
-    view = memoryview(memory)
     runs: list[tuple[int, int]] = []
     start = None
     size = len(memory)
     for offset in range(0, size, CHUNK):
-        zero = view[offset:offset + CHUNK] == _ZERO[:min(CHUNK, size - offset)]
-        if zero:
+        end = min(offset + CHUNK, size)
+        if memory.startswith(_ZERO[:end - offset], offset, end):  # compares in place
             if start is not None:
                 runs.append((start, offset))
                 start = None

@@ -72,7 +72,7 @@ def restore_into(r: Reactor, snapshot: ReactorSnapshot, *, fresh: bool,
             f"{r.name}: the snapshot has {snapshot.memory_size / 2**20:.1f} MiB of guest memory, over "
             f"this reactor's max_memory_mb={limit_mb}; raise max_memory_mb")
     try:
-        r.write_guest(snapshot.memory, snapshot.globals)
+        r.write_guest(snapshot.memory, snapshot.globals, snapshot.data_runs)
     except wasmtime.WasmtimeError as exc:  # memory could not grow: nothing changed
         raise SnapshotLimitError(
             f"{r.name}: guest memory cannot grow to the snapshot's "
