@@ -534,3 +534,41 @@ def test_zstd_without_zstandard_says_what_to_install(snaprun, monkeypatch):
     with pytest.raises(SnapshotError, match=r"reactor-frame\[zstd\]"):
         ReactorSnapshot.from_bytes(data)
     assert ReactorSnapshot.from_bytes(snap.to_bytes()).memory == snap.memory
+
+
+def test_restore_from_output_callbacks_and_mid_call_hooks_is_refused(rf_engine):
+    errors: list[BaseException] = []
+    holder: dict[str, Reactor] = {}
+
+    def attempt(*_args) -> None:
+        if "snap" not in holder:  # "init ran" is written while the reactor is made
+            return
+        r = holder["r"]
+        for call in (r.snapshot, lambda: r.restore(holder["snap"])):
+            try:
+                call()
+            except ReentrancyError as exc:
+                errors.append(exc)
+
+    r = holder["r"] = Reactor(SNAP, engine=rf_engine, clock=VirtualClock(), seed=1,
+                              stdout=attempt, stderr=lambda _t: None)
+    holder["snap"] = r.snapshot()
+    r.step(4.0, advance_ms=FRAME_MS)  # prints "main started": the callback tries
+    assert len(errors) == 2 and all("output callback" in str(e) for e in errors)
+    errors.clear()
+    r.hooks.on("timer", attempt)
+    r.step(4.0, advance_ms=FRAME_MS)
+    assert errors and all("hook" in str(e) for e in errors)
+    r.hooks.off("timer", attempt)
+    # Between steps, a step hook included, both work.
+    rewound: list[int] = []
+
+    def on_step(reactor: Reactor, report) -> None:
+        if not rewound:
+            rewound.append(reactor.clock.now_ns())
+            reactor.restore(holder["snap"])
+
+    r.hooks.on("step", on_step)
+    r.step(4.0, advance_ms=FRAME_MS)
+    assert rewound and r.clock.now_ns() == holder["snap"].clock_ns
+    r.close()

@@ -828,6 +828,12 @@ class _OutsideCall:
         if r._in_call:
             r._lock.release()
             r._raise_busy(same_thread=True)
+        if r._output.delivering or r.hooks.mid_call:
+            r._lock.release()
+            raise ReentrancyError(
+                f"{r.name}: snapshot() and restore() cannot run from an output callback or a "
+                "timer/idle/exit hook: the reactor is still recording the guest call that wrote "
+                "the output or fired the hook. Call them between steps (a 'step' hook is fine)")
 
     def __exit__(self, *exc: object) -> None:
         self._reactor._lock.release()
