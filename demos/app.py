@@ -44,6 +44,16 @@ def _count(text: str) -> int:
     return value
 
 
+def _span(text: str) -> tuple[int, int]:
+    try:
+        start, count = (int(v) for v in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected N:M (frame N, M frames), not {text!r}") from None
+    if start < 0 or count < 1:
+        raise argparse.ArgumentTypeError("N:M needs N >= 0 and M >= 1")
+    return start, count
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reactor-frame demo",
@@ -68,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="save the last frame here")
     parser.add_argument("--stats", type=Path, metavar="JSON",
                         help="write per-frame step figures here")
+    parser.add_argument("--rewind-at", type=_span, metavar="N:M",
+                        help="rewind during frames N to N+M-1, as if Z were held")
     return parser
 
 
@@ -93,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = DemoOptions(
         budget_ms=args.budget, virtual=args.virtual, frames=args.frames,
         screenshot=args.screenshot, stats=args.stats, fps=args.fps, seed=args.seed,
-        count=args.count, size=args.size, hud=not args.no_hud,
+        count=args.count, size=args.size, hud=not args.no_hud, rewind_at=args.rewind_at,
     )
     try:
         result = run_demo(options)

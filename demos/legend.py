@@ -14,6 +14,7 @@ CONTROLS = (
     ("space", "release 30 more at the pointer"),
     ("backspace", "30 fly away"),
     ("R", "scramble every rhythm"),
+    ("Z (hold)", "rewind the last 3 seconds"),
     ("T   H   L   Esc", "trails, timing, legend, quit"),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from .fonts import font
 from .legend import Legend
 from .meadow import MeadowView
 from .records import FIREFLIES, FIREFLY_DTYPE, MEADOW, MEADOW_DTYPE, WORLD_SIZE
+from .rewind import Rewind
 from .stats import FrameLog
 
 #: Virtual time per frame with ``virtual``: 1/60 s, whatever the frame rate.
@@ -38,6 +40,8 @@ class DemoOptions:
     count: int = 360
     size: tuple[int, int] = WORLD_SIZE
     hud: bool = True
+    rewind_at: tuple[int, int] | None = None
+    """Rewind during frames N to N+M-1, as if Z were held (``--rewind-at N:M``)."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,9 @@ def _run(screen: pygame.Surface, reactor: Reactor, options: DemoOptions) -> Demo
     view = MeadowView(options.size, options.seed)
     legend = Legend(max(0.75, scale))
     log = FrameLog()
+    rewind = Rewind(reactor, script=options.rewind_at)
+    loop.on_event(rewind.handle)
+    caption = font(max(12, round(20 * scale))).render("\u25c0\u25c0  rewinding", True, (246, 236, 190))
 
     @loop.on_event
     def toggle(event: pygame.event.Event) -> None:
@@ -106,9 +113,19 @@ def _run(screen: pygame.Surface, reactor: Reactor, options: DemoOptions) -> Demo
         meadow = reactor.shared(MEADOW).array(MEADOW_DTYPE)[0]
         view.draw(screen, reactor.shared(FIREFLIES).array(FIREFLY_DTYPE), meadow)
         legend.draw(screen, meadow)
+        if loop.paused:
+            screen.blit(caption, ((screen.get_width() - caption.get_width()) // 2, 12))
 
     started = time.perf_counter()
-    frames = loop.run(render, frames=options.frames)
+    frames = 0
+    while loop.running and (options.frames is None or frames < options.frames):
+        loop.paused = rewind.before_frame(frames)
+        frame = loop.tick()
+        if not loop.paused:
+            rewind.after_step()
+        render(frame)
+        loop.present(frame)
+        frames += 1
     seconds = time.perf_counter() - started
     result = DemoResult(frames, seconds, log.summary(), pygame.display.get_driver())
 
@@ -120,5 +137,7 @@ def _run(screen: pygame.Surface, reactor: Reactor, options: DemoOptions) -> Demo
             options.stats, fps=round(result.fps, 2), seconds=round(seconds, 3),
             video_driver=result.video_driver, virtual=options.virtual,
             meadow={name: meadow[name].item() for name in MEADOW_DTYPE.names or ()},
+            sim_frames=rewind.sim_frame, rewound=rewind.rewound,
+            fireflies_sha256=hashlib.sha256(bytes(reactor.shared(FIREFLIES).memoryview())).hexdigest(),
         )
     return result

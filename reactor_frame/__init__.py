@@ -24,6 +24,12 @@ from .errors import (
     ReactorTimeoutError,
     ReactorTrapError,
     ReentrancyError,
+    SnapshotError,
+    SnapshotFormatError,
+    SnapshotLimitError,
+    SnapshotMismatchError,
+    SnapshotStateError,
+    SnapshotVersionError,
 )
 from .host.engine import ReactorEngine
 from .host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
@@ -31,6 +37,7 @@ from .interop import HostFunction, HostFunctions, SharedBuffer, host_function
 from .scheduling.frame import FrameScheduler
 from .scheduling.hooks import Hooks
 from .scheduling.report import StepReport
+from .snapshot import ReactorSnapshot
 
 __version__ = "0.1.0"
 
@@ -39,6 +46,7 @@ __all__ = [
     "FrameScheduler", "GoNotFoundError", "GoPanicError", "GoVersionError", "GuestError",
     "Hooks", "HostFunction", "HostFunctions", "InteropError", "InvalidModuleError", "LoopResult", "ModuleKind",
     "NotMainPackageError", "RealClock", "Reactor", "ReactorClosedError", "ReactorEngine",
-    "ReactorError", "ReactorTimeoutError", "ReactorTrapError", "ReentrancyError",
-    "SharedBuffer", "StepReport", "VirtualClock", "__version__", "host_function",
+    "ReactorError", "ReactorSnapshot", "ReactorTimeoutError", "ReactorTrapError", "ReentrancyError",
+    "SharedBuffer", "SnapshotError", "SnapshotFormatError", "SnapshotLimitError",
+    "SnapshotMismatchError", "SnapshotStateError", "SnapshotVersionError", "StepReport", "VirtualClock", "__version__", "host_function",
 ]

@@ -96,6 +96,26 @@ def test_virtual_time_runs_are_identical(tmp_path):
                           pygame.surfarray.array3d(pygame.image.load(str(shot_b))))
 
 
+def test_virtual_rewind_ends_equal_to_the_plain_run(tmp_path):
+    """Rewinding (scripted: frames 80-109) restores snapshots from the ring;
+    the run resumed from there is the plain run, frame for frame."""
+    common = ("--headless", "--virtual", "--fps", "0", "--no-hud", "--seed", "7")
+    (tmp_path / "rewound").mkdir()
+    (tmp_path / "plain").mkdir()
+    rewound, _ = run_demo(tmp_path / "rewound", *common, "--frames", "120", "--rewind-at", "80:30")
+    assert rewound["rewound"] >= 15
+    sim = rewound["sim_frames"]
+    assert 0 < sim < 80 - 15
+    plain, _ = run_demo(tmp_path / "plain", *common, "--frames", str(sim))
+    assert plain["sim_frames"] == sim and plain["rewound"] == 0
+    assert rewound["meadow"] == plain["meadow"]
+    assert rewound["fireflies_sha256"] == plain["fireflies_sha256"]
+    resumed = 120 - 110  # frames stepped after the rewind ended
+    work = [[(f["ticks"], f["calls"], f["turns"]) for f in frames]
+            for frames in (rewound["per_frame"][-resumed:], plain["per_frame"][-resumed:])]
+    assert work[0] == work[1]
+
+
 @pytest.mark.skipif(shutil.which("Xvfb") is None,
                     reason="Xvfb is not installed (Debian package xvfb); the real-window test needs it")
 def test_real_window_under_xvfb(tmp_path):
@@ -144,6 +164,8 @@ def test_demo_program_is_built_from_its_sources(tmp_path):
     (["--count", "5000"], "between 0 and 1500"),
     (["--budget", "-1"], "must be >= 0"),
     (["--size", "big"], "WIDTHxHEIGHT"),
+    (["--rewind-at", "80"], "expected N:M"),
+    (["--rewind-at", "5:0"], "M >= 1"),
 ])
 def test_bad_arguments_are_refused(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_:

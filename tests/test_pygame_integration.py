@@ -204,6 +204,23 @@ def test_each_frame_advances_virtual_time(fireflies):
     assert r.clock.now_ns() - start == 30_000_000
 
 
+def test_a_paused_loop_handles_events_but_does_not_step(fireflies):
+    r = fireflies()
+    loop = loop_for(r, advance_ms=10.0)
+    loop.tick()
+    seen: list[int] = []
+    loop.on_event(lambda event: seen.append(event.type))
+    loop.paused = True
+    start = r.clock.now_ns()
+    pygame.event.post(pygame.event.Event(pygame.USEREVENT))
+    frame = loop.tick()
+    assert r.clock.now_ns() == start
+    assert frame.calls == 0 and frame.reports[0].idle
+    assert pygame.USEREVENT in seen
+    loop.paused = False
+    assert loop.tick().calls > 0 and r.clock.now_ns() == start + 10_000_000
+
+
 def test_run_counts_frames_and_calls_event_handlers(fireflies):
     r = fireflies()
     loop = loop_for(r)

@@ -3,9 +3,9 @@
 Built ``.wasm`` files are not kept in the repository: they are made again
 from their Go sources. ``build_if_stale`` records a digest of everything a
 build depends on (the package's Go files, its module files, the runtime
-overlay and guest package shipped here, the build tool itself, the Go
-release and the flags) next to the output, and rebuilds only when that
-digest differs. Builds are reproducible, so a rebuild of unchanged inputs
+overlay and guest package shipped here, the build tool itself and the wasm
+reader its post-link step uses, the Go release and the flags) next to the
+output, and rebuilds only when that digest differs. Builds are reproducible, so a rebuild of unchanged inputs
 would give the same bytes anyway; the digest only saves the time.
 """
 
@@ -22,6 +22,8 @@ from .toolchain import GoToolchain, find_go
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 #: Files of this package that shape every build.
 _SHIPPED_INPUTS = ("goruntime", "goguest", "build")
+#: Single modules the build uses too (the post-link export of the globals).
+_SHIPPED_MODULES = ("wasmfile.py", "abi.py")
 _SOURCE_SUFFIXES = (".go", ".mod", ".sum", ".py")
 
 
@@ -51,6 +53,7 @@ def inputs_digest(package: Path, toolchain: GoToolchain, flags: Sequence[str] = 
     files = [*_source_files(package, recursive=True), *_module_files(package)]
     for name in _SHIPPED_INPUTS:
         files.extend(_source_files(_PACKAGE_ROOT / name, recursive=True))
+    files.extend(_PACKAGE_ROOT / name for name in _SHIPPED_MODULES)
     for path in files:
         h.update(b"\0" + path.name.encode() + b"\0")
         h.update(path.read_bytes())

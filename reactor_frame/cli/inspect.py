@@ -80,7 +80,7 @@ def render(report: dict[str, Any]) -> str:
     lines = [f"{report['file']}: {report['kind_description']}"]
     lines += [f"  {label:<8}  {value}" for label, value in rows]
     lines.append(f"exports ({len(report['exports'])}):")
-    lines += _extern_lines(report["exports"])
+    lines += _extern_lines(_fold_globals(report["exports"]))
     lines.append(f"imports ({len(report['imports'])}):")
     lines += _extern_lines(report["imports"])
     sections = report["custom_sections"]
@@ -124,6 +124,16 @@ def _extern(ext: Extern) -> dict[str, Any]:
     if ext.functype is not None:
         entry["type"] = {"params": list(ext.functype.params), "results": list(ext.functype.results)}
     return entry
+
+
+def _fold_globals(exports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The exports with the snapshot globals (``reactor_frame_global_N``) as one line."""
+    prefix = abi.GLOBAL_EXPORT_PREFIX
+    count = sum(1 for e in exports if e["name"].startswith(prefix))
+    if not count:
+        return exports
+    rest = [e for e in exports if not e["name"].startswith(prefix)]
+    return [*rest, {"name": f"{prefix}0..{count - 1}", "kind": f"{count} globals, for snapshots"}]
 
 
 def _extern_lines(entries: list[dict[str, Any]]) -> list[str]:

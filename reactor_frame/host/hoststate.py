@@ -13,23 +13,6 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class ModuleIdentity:
-    """What a snapshot checks before it is restored into a reactor.
-
-    ``sha256`` is the digest of the module's bytes (None when the reactor
-    was given a compiled ``wasmtime.Module``); ``shape`` a digest of its
-    import and export names, which is compared when either digest is
-    missing. ``globals`` are the value types of the exported globals.
-    """
-
-    sha256: str | None
-    shape: str
-    tick_for: bool
-    control: bool
-    globals: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class OutputState:
     """Partial UTF-8 sequences of stdout and stderr, and the stderr tail."""
 

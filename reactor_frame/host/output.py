@@ -67,6 +67,8 @@ class OutputCapture:
         self._tail_bytes = tail_bytes
         self.listeners: list[Callable[[int, str], object]] = []
         """Called with (fd, text) for each delivered chunk (used by hooks)."""
+        self.delivering = False
+        """True while callbacks and listeners run (inside :meth:`drain`)."""
 
     # Called on wasmtime's worker thread: must never raise, must return None.
     def _on_stdout(self, data: bytes) -> None:
@@ -112,6 +114,16 @@ class OutputCapture:
                 "dropped. Yield between large writes so each step's output is delivered.",
                 RuntimeWarning, stacklevel=2)
             self._dropped_reported = self.dropped_bytes
+        self.delivering = True
+        try:
+            error = self._deliver()
+        finally:
+            self.delivering = False
+        if error is not None:
+            raise error
+
+    def _deliver(self) -> BaseException | None:
+        """Deliver the queue; returns the first exception a callback raised."""
         error: BaseException | None = None
         while self.pending:
             fd, data = self.pending.popleft()
@@ -129,7 +141,6 @@ class OutputCapture:
                 self._callbacks[fd](text)
                 for listener in self.listeners:
                     listener(fd, text)
-            except BaseException as exc:  # noqa: BLE001 - re-raised below
+            except BaseException as exc:  # noqa: BLE001 - re-raised by drain
                 error = exc
-        if error is not None:
-            raise error
+        return error

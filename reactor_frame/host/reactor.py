@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import ctypes
-import hashlib
+import functools
 import os
 import threading
 import time
@@ -44,7 +44,8 @@ from ..wasmfile import WasmFormatError, export_globals, read_wasm
 from . import control as ctl
 from .engine import ReactorEngine, default_engine
 from .fastcall import FastCall
-from .hoststate import HostState, ModuleIdentity
+from .hoststate import HostState
+from .identity import ModuleIdentity, count_global_exports, defined_globals, module_identity
 from .output import OutputCallback, OutputCapture
 from .wasi import VirtualTimeLink, define_seeded_random, define_virtual_time, make_wasi_config
 from .watchdog import CallWatchdog, EpochTicker
@@ -109,6 +110,10 @@ class Reactor:
 
     A reactor is single-threaded: a second thread entering it while a guest
     call is running gets :class:`ConcurrentUseError`.
+
+    ``snapshots=True`` lets a binary not built by ``reactor-frame build``
+    take snapshots: its wasm globals get exports added at load (see
+    :meth:`snapshot`).
     """
 
     def __init__(
@@ -157,7 +162,9 @@ class Reactor:
         module, info, digest = self._load(source, snapshots or _from_snapshot is not None)
         self.features: Features = abi.features(info) if info else Features(False, False)
         self.module = module
-        self._identity = _module_identity(info, digest)
+        self._module_info: Any = info
+        self._digest = digest
+        self._identity: ModuleIdentity | None = None
 
         store = wasmtime.Store(self.engine.wasmtime)
         self._store = store
@@ -249,7 +256,7 @@ class Reactor:
         missing = abi.missing_reactor_exports(info)
         if missing:
             raise InvalidModuleError(_missing_message(label, missing, "_start" in info.exports))
-        if snapshots and _count_global_exports(info) < len(info.globals):
+        if snapshots and count_global_exports(info) < len(defined_globals(info)):
             try:
                 data = export_globals(data, abi.GLOBAL_EXPORT_PREFIX)
                 info = read_wasm(data)
@@ -296,10 +303,6 @@ class Reactor:
             if self.features.tick_for else None
         )
         self._exports_raw = exports
-        self._globals: list[wasmtime.Global] = [
-            exports[f"{abi.GLOBAL_EXPORT_PREFIX}{i}"]  # type: ignore[misc]
-            for i in range(len(self._identity.globals))
-        ]
         self._control: ctl.ControlBlock | None = None
         self._control_address: int | None = None
 
@@ -644,7 +647,18 @@ class Reactor:
     @property
     def module_identity(self) -> ModuleIdentity:
         """What identifies this reactor's module, its ABI and global layout."""
+        if self._identity is None:  # computed on first use: it costs start-up time
+            self._identity = module_identity(self._module_info, self._digest)
         return self._identity
+
+    def _global_exports(self) -> list[wasmtime.Global]:
+        found = self.__dict__.get("_globals")
+        if found is None:
+            found = self.__dict__["_globals"] = [
+                self._exports_raw[f"{abi.GLOBAL_EXPORT_PREFIX}{i}"]
+                for i in range(len(self.module_identity.globals))
+            ]
+        return found  # type: ignore[no-any-return]
 
     @property
     def uses_host_files(self) -> bool:
@@ -662,29 +676,35 @@ class Reactor:
         store = self._store
         assert store is not None
         memory = ctypes.string_at(self.memory.data_ptr(store), self.memory.data_len(store))
-        return memory, tuple(int(g.value(store)) for g in self._globals)  # type: ignore[call-overload]
+        return memory, tuple(int(g.value(store)) for g in self._global_exports())  # type: ignore[call-overload]
 
-    def memory_size(self) -> int:
-        """Guest memory size in bytes."""
-        self._check_open()
-        return int(self.memory.data_len(self._store))  # type: ignore[arg-type]
-
-    def write_guest(self, memory: bytes, globals_: Sequence[int]) -> None:
+    def write_guest(self, memory: bytes, globals_: Sequence[int],
+                    nonzero: Sequence[tuple[int, int]] | None = None) -> None:
         """Replace guest memory and globals: grow memory to ``len(memory)``
         if smaller, copy ``memory`` in, zero the rest, set the globals.
+        ``nonzero``, the (start, end) ranges outside which ``memory`` is all
+        zeros, spares touching pages that growing just made (zero already).
         Raises ``wasmtime.WasmtimeError`` (nothing changed) when memory cannot
         grow; callers check limits first."""
         self._check_open()
         store = self._store
         assert store is not None
-        size = self.memory.data_len(store)
+        size = old = self.memory.data_len(store)
         if len(memory) > size:
             self.memory.grow(store, (len(memory) - size + 65535) // 65536)
             size = self.memory.data_len(store)
         base = ctypes_address(self.memory.data_ptr(store))
-        ctypes.memmove(base, memory, len(memory))
+        if nonzero is None or len(memory) <= old:
+            ctypes.memmove(base, memory, len(memory))
+        else:
+            ctypes.memmove(base, memory, old)
+            source = ctypes.cast(ctypes.c_char_p(memory), ctypes.c_void_p).value or 0
+            for start, end in nonzero:
+                start = max(start, old)
+                if start < end:
+                    ctypes.memmove(base + start, source + start, end - start)
         ctypes.memset(base + len(memory), 0, size - len(memory))
-        for glob, value in zip(self._globals, globals_):
+        for glob, value in zip(self._global_exports(), globals_):
             glob.set_value(store, value)
 
     def host_state(self) -> HostState:
@@ -759,7 +779,7 @@ class Reactor:
         store, self._store = self._store, None
         for name in ("_init_call", "_start_call", "_tick_call", "_tick_for_call",
                      "_instance", "_exports_raw", "memory", "_exports_view", "_mem_view",
-                     "_events_view"):
+                     "_events_view", "_globals"):
             self.__dict__.pop(name, None)
         if store is not None:
             store.close()
@@ -808,38 +828,26 @@ class _OutsideCall:
         if r._in_call:
             r._lock.release()
             r._raise_busy(same_thread=True)
+        if r._output.delivering or r.hooks.mid_call:
+            r._lock.release()
+            raise ReentrancyError(
+                f"{r.name}: snapshot() and restore() cannot run from an output callback or a "
+                "timer/idle/exit hook: the reactor is still recording the guest call that wrote "
+                "the output or fired the hook. Call them between steps (a 'step' hook is fine)")
 
     def __exit__(self, *exc: object) -> None:
         self._reactor._lock.release()
 
 
-def _count_global_exports(info: Any) -> int:
-    return sum(1 for name in info.exports if name.startswith(abi.GLOBAL_EXPORT_PREFIX))
-
-
-def _module_identity(info: Any, digest: str | None) -> ModuleIdentity:
-    """Identity of a module from its export/import info (``WasmInfo`` or
-    ``_ModuleExports``) and byte digest."""
-    names = sorted(f"{e.kind}:{e.name}" for e in info.exports.values())
-    names += sorted(f"import:{e.module}.{e.name}" for e in info.imports)
-    shape = hashlib.sha256("\n".join(names).encode()).hexdigest()
-    features = abi.features(info)
-    imported = sum(1 for imp in info.imports if imp.kind == "global")
-    defined = [g.valtype for g in info.globals[imported:]]
-    if _count_global_exports(info) != len(defined):
-        defined = []  # not exported: the reactor cannot take snapshots
-    return ModuleIdentity(digest, shape, features.tick_for, features.control, tuple(defined))
-
-
 class _ModuleExports:
-    """Export info of an already compiled module, shaped like WasmInfo."""
+    """Export info of an already compiled module, shaped like WasmInfo
+    (``imports`` and ``globals`` are read on first use: snapshots need them,
+    start-up does not)."""
 
     def __init__(self, module: wasmtime.Module) -> None:
-        from ..wasmfile import Extern, FuncType, GlobalType
+        from ..wasmfile import Extern, FuncType
+        self._module = module
         self.exports = {}
-        self.imports = [Extern(imp.name or "", _kind(imp.type), imp.module) for imp in module.imports]
-        # Only exported globals are visible; snapshots need them all exported.
-        self.globals: list[GlobalType] = []
         for exp in module.exports:
             ty = exp.type
             if isinstance(ty, wasmtime.FuncType):
@@ -847,18 +855,26 @@ class _ModuleExports:
                 self.exports[exp.name] = Extern(exp.name, "func", "", ftype)
             else:
                 self.exports[exp.name] = Extern(exp.name, _kind(ty))
-        for k in range(_count_global_exports(self)):
-            ty = module_export_type(module, f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
+
+    @functools.cached_property
+    def imports(self) -> list[Any]:
+        from ..wasmfile import Extern
+        return [Extern(imp.name or "", _kind(imp.type), imp.module) for imp in self._module.imports]
+
+    @functools.cached_property
+    def globals(self) -> list[Any]:
+        """Imported globals, then the exported ones of its own (snapshots
+        need all of its own exported)."""
+        from ..wasmfile import GlobalType
+        found = [GlobalType(str(imp.type.content), bool(imp.type.mutable))
+                 for imp in self._module.imports if isinstance(imp.type, wasmtime.GlobalType)]
+        types = {exp.name: exp.type for exp in self._module.exports}
+        for k in range(count_global_exports(self)):
+            ty = types.get(f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
             if not isinstance(ty, wasmtime.GlobalType):
                 break
-            self.globals.append(GlobalType(str(ty.content), bool(ty.mutable)))
-
-
-def module_export_type(module: wasmtime.Module, name: str) -> Any:
-    for exp in module.exports:
-        if exp.name == name:
-            return exp.type
-    return None
+            found.append(GlobalType(str(ty.content), bool(ty.mutable)))
+        return found
 
 
 def _kind(ty: Any) -> str:

@@ -81,6 +81,10 @@ class GameLoop:
         """False once the user asked to quit (or :meth:`stop` was called)."""
         self.frames = 0
         """Frames ticked so far."""
+        self.paused = False
+        """While True, :meth:`tick` collects events but does not step the
+        reactors (their reports are empty and idle): for a host that moves
+        them itself meanwhile, e.g. restoring snapshots to rewind."""
         self._handlers: list[Callable[[pygame.event.Event], None]] = []
         self._clock = pygame.time.Clock()
         self._last_start: float | None = None
@@ -118,7 +122,8 @@ class GameLoop:
             self.bridge.flush()
         reactors = self.reactors
         cpu_start = thread_time()
-        reports = self._step()
+        reports = (tuple(StepReport(budget_ms=self.budget_ms, idle=True) for _ in reactors)
+                   if self.paused else self._step())
         cpu_ms = (thread_time() - cpu_start) * 1000
         frame = Frame(
             index=self.frames, dt_ms=dt_ms, budget_ms=self.budget_ms, reports=reports,

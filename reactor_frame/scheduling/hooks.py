@@ -38,12 +38,13 @@ _STREAMS = {1: "stdout", 2: "stderr"}
 class Hooks:
     """The hook registry of one reactor."""
 
-    __slots__ = ("_owner", "_callbacks", "_any", "__weakref__")
+    __slots__ = ("_owner", "_callbacks", "_any", "_mid_call", "__weakref__")
 
     def __init__(self, owner: "Reactor") -> None:
         self._owner = weakref.ref(owner)
         self._callbacks: dict[str, list[Callable[..., Any]]] = {e: [] for e in EVENTS}
         self._any = False  # read on every tick: kept, not computed
+        self._mid_call = False
 
     def on(self, event: str, fn: F | None = None) -> Any:
         """Register ``fn`` for ``event``; without ``fn``, return a decorator."""
@@ -70,6 +71,12 @@ class Hooks:
     def __bool__(self) -> bool:
         return self._any
 
+    @property
+    def mid_call(self) -> bool:
+        """True while timer, idle or exit callbacks run: the reactor is still
+        recording what the guest call that fired them reported."""
+        return self._mid_call
+
     def _fire(self, event: str, *args: Any) -> None:
         callbacks = self._callbacks[event]
         if callbacks:
@@ -80,14 +87,22 @@ class Hooks:
     def _emit_output(self, fd: int, text: str) -> None:
         self._fire("output", _STREAMS.get(fd, str(fd)), text)
 
+    def _fire_mid_call(self, event: str, *args: Any) -> None:
+        if self._callbacks[event]:
+            self._mid_call = True
+            try:
+                self._fire(event, *args)
+            finally:
+                self._mid_call = False
+
     def _emit_timer(self, deadline_ns: int) -> None:
-        self._fire("timer", deadline_ns)
+        self._fire_mid_call("timer", deadline_ns)
 
     def _emit_idle(self) -> None:
-        self._fire("idle")
+        self._fire_mid_call("idle")
 
     def _emit_exit(self, _reactor: "Reactor", code: int) -> None:
-        self._fire("exit", code)
+        self._fire_mid_call("exit", code)
 
     def _emit_error(self, _reactor: "Reactor", exc: BaseException) -> None:
         self._fire("error", exc)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..host.reactor import Reactor
 
 
-def take_snapshot(r: "Reactor", *, allow_real_time: bool, allow_host_files: bool) -> ReactorSnapshot:
+def take_snapshot(r: Reactor, *, allow_real_time: bool, allow_host_files: bool) -> ReactorSnapshot:
     """``Reactor.snapshot``: the caller holds the reactor outside guest calls."""
     identity = r.module_identity
     if not identity.globals:

@@ -8,7 +8,7 @@ Layout (little-endian)::
     meta_len  u64      length of the JSON metadata
     data_len  u64      length of the (compressed) guest memory
     meta      JSON     module identity, globals, host state, sizes
-    data      bytes    guest memory
+    data      bytes    the non-zero ranges of guest memory (``runs`` in meta), concatenated
     sha256    32 bytes over everything before it
 
 The magic and version are read first, so a later format is reported as
@@ -24,8 +24,9 @@ import struct
 import zlib
 from typing import Any
 
-from ..errors import SnapshotFormatError, SnapshotVersionError
-from ..host.hoststate import HostState, InteropState, ModuleIdentity, OutputState
+from ..errors import SnapshotError, SnapshotFormatError, SnapshotVersionError
+from ..host.hoststate import HostState, InteropState, OutputState
+from ..host.identity import ModuleIdentity
 from .image import ReactorSnapshot
 
 MAGIC = b"RFSNAP\r\n"
@@ -39,7 +40,8 @@ _NAMES = {v: k for k, v in _CODECS.items()}
 def encode(snap: ReactorSnapshot, compression: str | None, level: int | None) -> bytes:
     if compression not in _CODECS:
         raise ValueError(f"compression must be 'zlib', 'zstd' or None, not {compression!r}")
-    data = _compress(snap.memory, compression, level)
+    view = memoryview(snap.memory)
+    data = _compress(b"".join(view[a:b] for a, b in snap.data_runs), compression, level)
     meta = json.dumps(_meta(snap), separators=(",", ":"), sort_keys=True).encode()
     head = _HEAD.pack(MAGIC, FORMAT_VERSION, _CODECS[compression], len(meta), len(data))
     h = hashlib.sha256(head)
@@ -69,15 +71,33 @@ def decode(blob: bytes) -> ReactorSnapshot:
     meta_end = _HEAD.size + meta_len
     try:
         meta = json.loads(blob[_HEAD.size:meta_end])
-        memory = _decompress(blob[meta_end:meta_end + data_len], _NAMES[codec])
+        memory = _inflate(_decompress(blob[meta_end:meta_end + data_len], _NAMES[codec]),
+                          meta["runs"], meta["memory_size"])
         snap = _from_meta(meta, memory)
-    except SnapshotFormatError:
+    except SnapshotError:
         raise
     except (ValueError, KeyError, TypeError, zlib.error) as exc:
         raise SnapshotFormatError(f"malformed snapshot contents: {exc}") from None
-    if len(memory) != meta["memory_size"]:
-        raise SnapshotFormatError("snapshot memory size does not match its metadata")
     return snap
+
+
+def _inflate(data: bytes, runs: list[list[int]], size: int) -> bytes:
+    """Guest memory of ``size`` bytes from its non-zero ``runs`` (one
+    allocation: fresh pages are costly to touch)."""
+    zeros = memoryview(bytes(size))
+    source = memoryview(data)
+    pieces: list[memoryview] = []
+    pos = end = 0
+    for start, stop in runs:
+        if not end <= start < stop <= size or pos + stop - start > len(data):
+            raise SnapshotFormatError("snapshot memory ranges do not match its data")
+        pieces += (zeros[:start - end], source[pos:pos + stop - start])
+        pos += stop - start
+        end = stop
+    if pos != len(data):
+        raise SnapshotFormatError("snapshot memory ranges do not match its data")
+    pieces.append(zeros[:size - end])
+    return b"".join(pieces)
 
 
 def _compress(memory: bytes, compression: str | None, level: int | None) -> bytes:
@@ -104,7 +124,7 @@ def _zstd() -> Any:
     try:
         import zstandard
     except ImportError:
-        raise SnapshotFormatError(
+        raise SnapshotError(
             "zstd compression needs the zstandard package: pip install 'reactor-frame[zstd]'"
         ) from None
     return zstandard
@@ -123,6 +143,7 @@ def _meta(snap: ReactorSnapshot) -> dict[str, Any]:
     m = snap.module
     return {
         "memory_size": len(snap.memory),
+        "runs": [list(run) for run in snap.data_runs],
         "module": {"sha256": m.sha256, "shape": m.shape, "tick_for": m.tick_for,
                    "control": m.control, "globals": list(m.globals)},
         "globals": list(snap.globals),

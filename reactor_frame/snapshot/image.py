@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from ..host.hoststate import HostState, ModuleIdentity
+from ..host.hoststate import HostState
+from ..host.identity import ModuleIdentity
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,6 +31,13 @@ class ReactorSnapshot:
     """Taken while preopened files or stdin were open (``allow_host_files=True``):
     their offsets did not travel."""
 
+    @cached_property
+    def data_runs(self) -> tuple[tuple[int, int], ...]:
+        """(start, end) byte ranges of memory holding non-zero bytes, at
+        :data:`CHUNK` granularity; a Go heap is mostly zeros, and only these
+        ranges are stored by :meth:`to_bytes` or copied into fresh memory."""
+        return nonzero_runs(self.memory)
+
     @property
     def memory_size(self) -> int:
         """Guest memory size in bytes."""
@@ -52,7 +61,7 @@ class ReactorSnapshot:
         return encode(self, compression, level)
 
     @classmethod
-    def from_bytes(cls, data: bytes | bytearray | memoryview) -> "ReactorSnapshot":
+    def from_bytes(cls, data: bytes | bytearray | memoryview) -> ReactorSnapshot:
         """Read what :meth:`to_bytes` wrote. Raises :class:`SnapshotFormatError`
         (not a snapshot, truncated, corrupt) or :class:`SnapshotVersionError`."""
         from .codec import decode
@@ -62,3 +71,26 @@ class ReactorSnapshot:
         when = f"t={self.clock_ns}ns" if self.clock_ns is not None else "real time"
         state = "exited" if self.host.exited else "running"
         return f"<ReactorSnapshot {len(self.memory) >> 10} KiB {when} {state}>"
+
+
+#: Granularity of :attr:`ReactorSnapshot.data_runs`.
+CHUNK = 4096
+_ZERO = bytes(CHUNK)
+
+
+def nonzero_runs(memory: bytes) -> tuple[tuple[int, int], ...]:
+    """(start, end) ranges covering every non-zero ``CHUNK`` of ``memory``."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    size = len(memory)
+    for offset in range(0, size, CHUNK):
+        end = min(offset + CHUNK, size)
+        if memory.startswith(_ZERO[:end - offset], offset, end):  # compares in place
+            if start is not None:
+                runs.append((start, offset))
+                start = None
+        elif start is None:
+            start = offset
+    if start is not None:
+        runs.append((start, size))
+    return tuple(runs)

@@ -41,7 +41,7 @@ def clock_for(snapshot: ReactorSnapshot, clock: Clock | None, *, move_shared_clo
     return clock
 
 
-def restore_into(r: "Reactor", snapshot: ReactorSnapshot, *, fresh: bool,
+def restore_into(r: Reactor, snapshot: ReactorSnapshot, *, fresh: bool,
                  move_shared_clock: bool = False) -> None:
     """``Reactor.restore`` (``fresh=False``, caller holds the reactor outside
     guest calls) and the last step of ``Reactor.from_snapshot``."""
@@ -72,7 +72,7 @@ def restore_into(r: "Reactor", snapshot: ReactorSnapshot, *, fresh: bool,
             f"{r.name}: the snapshot has {snapshot.memory_size / 2**20:.1f} MiB of guest memory, over "
             f"this reactor's max_memory_mb={limit_mb}; raise max_memory_mb")
     try:
-        r.write_guest(snapshot.memory, snapshot.globals)
+        r.write_guest(snapshot.memory, snapshot.globals, snapshot.data_runs)
     except wasmtime.WasmtimeError as exc:  # memory could not grow: nothing changed
         raise SnapshotLimitError(
             f"{r.name}: guest memory cannot grow to the snapshot's "
@@ -85,7 +85,7 @@ def _check_type(snapshot: object) -> None:
         raise TypeError(f"expected a ReactorSnapshot, not {type(snapshot).__name__}")
 
 
-def _check_fits(r: "Reactor", snapshot: ReactorSnapshot) -> None:
+def _check_fits(r: Reactor, snapshot: ReactorSnapshot) -> None:
     mine, theirs = r.module_identity, snapshot.module
     if not mine.globals:
         raise SnapshotStateError(

@@ -17,6 +17,7 @@ var (
 	inputs = make(chan int32, 64)
 	counts = map[string]int{}
 	kept   [][]byte
+	big    [][]byte
 )
 
 func init() {
@@ -24,7 +25,7 @@ func init() {
 }
 
 // snapInput queues one input: 1000+n exits with code n, -1 returns from
-// main, -2 panics; anything else is added to the total.
+// main, -2 panics, -3 keeps 4 MiB more; anything else is added to the total.
 //
 //go:wasmexport snap_input
 func snapInput(v int32) {
@@ -86,6 +87,9 @@ func main() {
 			case v == -1:
 				fmt.Println("main returns")
 				return
+			case v == -3:
+				big = append(big, make([]byte, 4<<20))
+				fmt.Printf("kept %d MiB\n", 4*len(big))
 			case v == -2:
 				panic(fmt.Sprintf("asked to panic at total=%d", total))
 			default:
