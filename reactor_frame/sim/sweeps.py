@@ -110,6 +110,7 @@ def sweep(source: str | os.PathLike[str] | bytes, seeds: Iterable[int], *,
     """
     wasm, name = _read_source(source)
     seeds = [_seed(s) for s in seeds]
+    runs: list[tuple[int, dict[str, str]]]
     if params is None:
         runs = [(s, {}) for s in seeds]
     else:

@@ -4,7 +4,7 @@ process, one Python loop, observations stacked into numpy arrays."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 from gymnasium.utils import seeding
@@ -31,7 +31,8 @@ class GoVectorEnv(VectorEnv):  # type: ignore[type-arg]
     arguments are :class:`GoEnv`'s.
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"autoreset_mode": AutoresetMode.NEXT_STEP, "render_modes": []}
+    metadata: dict[str, Any] = {"autoreset_mode": AutoresetMode.NEXT_STEP,  # noqa: RUF012 - Gymnasium's
+                                "render_modes": []}
 
     def __init__(self, source: Source, num_envs: int, *,
                  args: Sequence[str] | None = None, env: Mapping[str, str] | None = None,
@@ -54,6 +55,7 @@ class GoVectorEnv(VectorEnv):  # type: ignore[type-arg]
         self.num_envs = num_envs
         self.single_action_space = first.spec.action_space
         self.single_observation_space = first.spec.observation_space
+        self._obs_shape = (num_envs, *first.spec.observation_space.shape)
         self.action_space = batch_space(self.single_action_space, num_envs)
         self.observation_space = batch_space(self.single_observation_space, num_envs)
         self._rngs: list[np.random.Generator | None] = [None] * num_envs
@@ -111,7 +113,7 @@ class GoVectorEnv(VectorEnv):  # type: ignore[type-arg]
         return self._observations(), rewards, terminated, truncated, {}
 
     def _observations(self) -> np.ndarray:
-        out = np.empty(self.observation_space.shape, dtype=np.float32)
+        out = np.empty(self._obs_shape, dtype=np.float32)
         for i, guest in enumerate(self._guests):
             out[i] = guest.observation()
         return out
