@@ -106,3 +106,19 @@ def test_go_vector_env_errors(rf_engine):
         vec.close()
     with pytest.raises(EnvUsageError, match="num_envs"):
         GoVectorEnv(CARTPOLE, 0)
+
+
+def test_go_vector_env_box_actions(rf_engine):
+    vec = GoVectorEnv(TESTDATA / "envcheck.wasm", 2, engine=rf_engine)
+    try:
+        assert vec.action_space.shape == (2, 2)
+        obs, _ = vec.reset(seed=[0, 1])  # x starts at seed % 3
+        assert obs.shape == (2, 2, 2)
+        obs, rewards, *_ = vec.step(np.array([[1.0, 0.0], [0.0, -1.0]], np.float32))
+        np.testing.assert_array_equal(obs[:, 0], [[1.0, 0.0], [1.0, -1.0]])
+        np.testing.assert_array_equal(obs[:, 1], [[2.0, 10.0], [2.0, 10.0]])  # ticks, ms
+        np.testing.assert_allclose(rewards, [-1.0, -np.sqrt(2.0)])
+        with pytest.raises(ActionSpaceError):
+            vec.step(np.array([[1.0, 0.0], [0.0, -2.0]]))
+    finally:
+        vec.close()
