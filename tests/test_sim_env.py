@@ -13,7 +13,7 @@ from reactor_frame.errors import (
     EnvUsageError,
     GoPanicError,
     InvalidModuleError,
-    ReactorError,
+    ReactorClosedError,
     ResetNeededError,
 )
 from reactor_frame.sim import GoEnv
@@ -215,7 +215,7 @@ def test_usage_errors(make_env):
     env.reset(options={})
     env.close()
     env.close()  # idempotent
-    with pytest.raises(ReactorError, match="closed"):
+    with pytest.raises(ReactorClosedError, match="closed"):
         env.reset()
 
 
@@ -237,3 +237,12 @@ def test_main_that_never_registers(make_env, mode, message):
 def test_registering_twice_panics(make_env):
     with pytest.raises(GoPanicError, match="already registered"):
         make_env(ENVCHECK, args=["envcheck", "twice"])
+
+
+def test_a_panic_in_step_is_a_go_panic(make_env):
+    env = make_env(ENVCHECK, args=["envcheck", "stepfails"])
+    env.reset(seed=0)
+    with pytest.raises(GoPanicError, match="the simulation diverged"):
+        env.step([0.0, 0.0])
+    with pytest.raises(ReactorClosedError):
+        env.reset()

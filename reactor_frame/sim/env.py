@@ -8,7 +8,7 @@ from typing import Any
 import gymnasium
 import numpy as np
 
-from ..errors import EnvUsageError, ResetNeededError
+from ..errors import EnvUsageError, ReactorClosedError, ResetNeededError
 from ..host.reactor import DEFAULT_TICK_TIMEOUT_S, Source
 from .guestenv import DEFAULT_SETUP_ROUNDS, GuestEnv, check_action, reactor_options
 
@@ -44,9 +44,6 @@ class GoEnv(gymnasium.Env):  # type: ignore[type-arg]
         options = reactor_options(args=args, env=env, stdout=stdout, stderr=stderr, engine=engine,
                                   imports=imports, tick_timeout=tick_timeout, label=source)
         guest = GuestEnv(source, setup_rounds=setup_rounds, **options)
-        self._init_from(guest, render_mode)
-
-    def _init_from(self, guest: GuestEnv, render_mode: str | None) -> None:
         spec = guest.spec
         self.metadata = {"render_modes": ["rgb_array"] if spec.renders else [],
                          "render_fps": spec.render_fps or None}
@@ -66,7 +63,7 @@ class GoEnv(gymnasium.Env):  # type: ignore[type-arg]
         """The reactor and contract underneath (for inspection: its output,
         its shared records)."""
         if self._guest is None:
-            raise ResetNeededError("the environment is closed")
+            raise ReactorClosedError("the environment is closed")
         return self._guest
 
     def reset(self, *, seed: int | None = None,

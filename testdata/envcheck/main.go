@@ -14,6 +14,7 @@
 //   - "block": main blocks forever without registering.
 //   - "run": main keeps running on a timer without registering.
 //   - "twice": registers two environments (RegisterEnv panics).
+//   - "stepfails": registers the "box" environment but its Step panics.
 package main
 
 import (
@@ -56,6 +57,13 @@ func (p *point) Observe(obs []float32) {
 	obs[3] = float32(time.Since(p.start).Milliseconds())
 }
 
+// failing is the "box" environment with a Step that panics.
+type failing struct{ *point }
+
+func (f failing) Step(guest.Action) (float64, bool, bool) {
+	panic("the simulation diverged")
+}
+
 func main() {
 	mode := "box"
 	if len(os.Args) > 1 {
@@ -76,6 +84,8 @@ func main() {
 		for {
 			time.Sleep(time.Second)
 		}
+	case "stepfails":
+		guest.RegisterEnv(failing{&point{start: time.Now()}})
 	case "twice":
 		guest.RegisterEnv(&point{})
 		guest.RegisterEnv(&point{})
