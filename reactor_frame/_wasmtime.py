@@ -40,7 +40,7 @@ REQUIRED: tuple[tuple[str, str, tuple[str, ...] | None, str | None], ...] = (
     ("_bindings", "_wasmtime_memory_data_size",
      ("LP_wasmtime_context", "LP_wasmtime_memory"), "c_ulong"),
     ("_bindings", "_wasmtime_linker_define_func_unchecked",
-     ("LP_wasmtime_linker", "c_char_p", "c_ulong", "c_char_p", "c_ulong", "LP_wasm_functype_t",
+     ("LP_wasmtime_linker", "LP_c_char", "c_ulong", "LP_c_char", "c_ulong", "LP_wasm_functype_t",
       "CFunctionType", "c_void_p", "CFunctionType"), "LP_wasmtime_error"),
     ("_ffi", "wasmtime_func_unchecked_callback_t",
      ("c_void_p", "LP_wasmtime_caller", "LP_wasmtime_val_raw", "c_ulong"), "c_ulong"),

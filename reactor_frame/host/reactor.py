@@ -11,8 +11,8 @@ use the small public interface below (``state``, ``woken``, ``wake()``,
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import wasmtime
 
@@ -20,10 +20,9 @@ from .. import abi
 from .._wasmtime import UncheckedCall
 from ..abi import Features, LoopResult
 from ..clock import Clock, RealClock, VirtualClock
-from ..interop.events import GuestEvents
-from ..interop.exports import GuestExports
 from ..interop.link import link_interop
-from ..interop.memory import GuestMemoryView
+from ..interop.views import InteropViews
+from ..scheduling.drive import run_to_end, run_to_end_async
 from ..scheduling.hooks import Hooks
 from ..scheduling.report import StepReport
 from ..scheduling.step import step_reactor
@@ -33,14 +32,17 @@ from .failures import bad_tick_result
 from .instance import CLOSED, EXITED, RUNNING, GuestInstance, ReactorState
 from .loader import Source, load_module, source_name
 from .output import OutputCallback, OutputCapture
-from .wasi import VirtualTimeLink, define_seeded_random, define_virtual_time, make_wasi_config
+from .wasi import (
+    VirtualTimeLink,
+    define_seeded_random,
+    define_virtual_time,
+    make_wasi_config,
+)
 
 if TYPE_CHECKING:
     from ..interop.hostfuncs import ImportsSpec
     from ..interop.link import InteropLink
     from ..interop.shared import SharedBuffer
-
-_V = TypeVar("_V")
 
 #: Default watchdog limit for one guest call, in seconds.
 DEFAULT_TICK_TIMEOUT_S = 10.0
@@ -53,7 +55,7 @@ _RESULTS = (LoopResult.IDLE, LoopResult.READY)
 __all__ = ["DEFAULT_MAX_ROUNDS_PER_STEP", "DEFAULT_TICK_TIMEOUT_S", "Reactor", "ReactorState", "Source"]
 
 
-class Reactor:
+class Reactor(InteropViews):
     """A Go program built as a WASI reactor, driven by the host.
 
     ``source`` is a path, the module bytes, or a ``wasmtime.Module`` compiled
@@ -117,7 +119,6 @@ class Reactor:
         guest.on_error = self.hooks.emit_error
         self._tick_call = guest.prepare(abi.TICK, 1)
         self._tick_for_call = guest.prepare(abi.TICK_FOR, 1) if self.features.tick_for else None
-        self._views: dict[str, object] = {}
         self._main_started = False
         self._wake = True
         self.deadline_ns: int | None = None
@@ -150,8 +151,7 @@ class Reactor:
 
     @property
     def exit_code(self) -> int | None:
-        """None while the guest runs; its exit code once it exited (0 when
-        main returned)."""
+        """None while the guest runs; its exit code once it exited (0: main returned)."""
         return self._guest.exit_code
 
     @property
@@ -166,8 +166,7 @@ class Reactor:
 
     @property
     def woken(self) -> bool:
-        """Whether the guest may have runnable goroutines (last tick said
-        so, or a host event since)."""
+        """Whether the guest may have runnable goroutines (per its last tick, or a host event)."""
         return self._wake
 
     def wake(self) -> None:
@@ -192,8 +191,7 @@ class Reactor:
         return self._tick_for_call is not None
 
     def last_tick_counts(self) -> tuple[int, int]:
-        """(scheduling rounds, goroutine turns) of the last tick; (1, 0) on
-        binaries without a control block."""
+        """(scheduling rounds, goroutine turns) of the last tick; (1, 0) without a control block."""
         block = self._control
         if block is None or self._guest.state is CLOSED:
             return 1, 0
@@ -224,16 +222,14 @@ class Reactor:
         return self._guest.prepare(name, slots)
 
     def call_export(self, call: UncheckedCall) -> None:
-        """Run a prepared export call as a host event: publishes the virtual
-        time, wakes the guest for the next step, then calls."""
+        """Run a prepared export call: publish virtual time, wake the guest, call."""
         self.sync_clock()
         self._wake = True
         self._guest.call(call)
 
     @property
     def dropped_output_bytes(self) -> int:
-        """Guest output bytes dropped because one call wrote more than
-        ``MAX_PENDING_BYTES`` (a ``RuntimeWarning`` says so too)."""
+        """Output bytes dropped because one call wrote over ``MAX_PENDING_BYTES``."""
         return self._guest.output.dropped_bytes
 
     # ------------------------------------------------------------- the ABI --
@@ -333,13 +329,10 @@ class Reactor:
         return self._guest.state is CLOSED
 
     def step(self, budget_ms: float, advance_ms: float | None = None) -> StepReport:
-        """Run goroutines for at most about ``budget_ms`` of wall time, for one
-        frame of a game or simulation loop; starts main if needed.
-
-        ``advance_ms`` (virtual clock only) first moves simulated time forward
-        by that much, waking due timers exactly at their deadlines. See
-        :func:`reactor_frame.scheduling.step.step_reactor`.
-        """
+        """Run goroutines for at most about ``budget_ms`` of wall time (one
+        frame); starts main if needed. ``advance_ms`` (virtual clock only)
+        moves simulated time forward, waking due timers exactly at their
+        deadlines. See :mod:`reactor_frame.scheduling.step`."""
         return step_reactor(self, budget_ms, advance_ms)
 
     def run(self) -> int:
@@ -348,58 +341,16 @@ class Reactor:
         virtual one jumps to the timer). Returns 0 also when the guest goes
         idle with main still blocked (the seed's "safe to stop"); ``exit_code``
         then stays None, since exports could still wake it."""
-        self.start_main()
-        while True:
-            result = self.loop_once()
-            if self.exit_code is not None:
-                return self.exit_code
-            if result == LoopResult.IDLE:
-                return 0
-            if result > 0:
-                self.clock.wait_ns(self.next_timer_ns() or 0)
+        return run_to_end(self)
 
     async def run_async(self, slice_ms: float = 5.0) -> int:
         """``run`` on asyncio: runs the guest in slices of about ``slice_ms``
         and awaits between them (timers with ``asyncio.sleep``), so the event
         loop is never blocked for longer than one slice. On a virtual clock a
         slice is one scheduling round, so the run stays deterministic."""
-        self.start_main()
-        budget_ns = int(slice_ms * 1_000_000)
-        virtual = self.virtual_time
-        while True:
-            result = self.loop_once() if virtual else self.tick_for(budget_ns)
-            if self.exit_code is not None:
-                return self.exit_code
-            if result == LoopResult.IDLE:
-                return 0
-            await self.clock.wait_ns_async(self.next_timer_ns() or 0 if result > 0 else 0)
+        return await run_to_end_async(self, slice_ms)
 
     # ----------------------------------------------------------- interop --
-    def _view(self, key: str, make: Callable[["Reactor"], _V]) -> _V:
-        """The interop view stored under ``key``, made on first use."""
-        self._guest.check_open()
-        view = self._views.get(key)
-        if view is None:
-            view = self._views[key] = make(self)
-        return view  # type: ignore[return-value]
-
-    @property
-    def exports(self) -> GuestExports:
-        """The guest's own exports as Python callables (``r.exports.name(...)``);
-        a call wakes the guest on the next step."""
-        return self._view("exports", GuestExports)
-
-    @property
-    def mem(self) -> GuestMemoryView:
-        """Read, write and view guest memory (see :class:`GuestMemoryView`)."""
-        return self._view("mem", GuestMemoryView)
-
-    @property
-    def events(self) -> GuestEvents:
-        """Push input events to a guest that uses ``reactorframe/guest``
-        (``r.events.push(kind, a, b, x, y)``); a push wakes the guest."""
-        return self._view("events", GuestEvents)
-
     def shared(self, name: str) -> "SharedBuffer":
         """The records the guest publishes with ``guest.Share(name, ...)``, read
         in place (see :class:`SharedBuffer`)."""
@@ -416,7 +367,7 @@ class Reactor:
         function); from an output callback it is allowed and sticks."""
         self._guest.close()
         self._control = None
-        self._views.clear()
+        self.forget_views()
 
     def __enter__(self) -> "Reactor":
         return self

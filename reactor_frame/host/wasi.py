@@ -64,8 +64,8 @@ def make_wasi_config(
             config.stdin_file = name
         finally:
             os.unlink(name)
-    config.stdout_custom = output._on_stdout
-    config.stderr_custom = output._on_stderr
+    config.stdout_custom = output.on_stdout
+    config.stderr_custom = output.on_stderr
     return config
 
 

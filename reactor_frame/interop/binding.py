@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
+from .._wasmtime import Invoke
 from ..errors import InteropError
 from ..wasmfile import FuncType, wasm_signature
 from .hostfuncs import HostFunction
-from .._wasmtime import Invoke
 from .wasmtypes import MEMORY_SPECS, SLOT_TYPES, getter_for, setter_for
 
 if TYPE_CHECKING:

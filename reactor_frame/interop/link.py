@@ -14,8 +14,8 @@ import wasmtime
 from .._wasmtime import define_unchecked
 from ..errors import InteropError, InvalidModuleError, ReactorClosedError
 from ..host.wasi import WASI
-from . import guestabi
 from ..wasmfile import wasm_signature
+from . import guestabi
 from .binding import bind_import
 from .hostcall import HostCalls
 from .hostfuncs import HostFunction, ImportsSpec, collect
