@@ -31,28 +31,33 @@ def run_python(code: str, timeout: float = 240.0) -> subprocess.CompletedProcess
 # ------------------------------------------------ #14.1: close racing a call --
 
 def test_close_racing_calls_on_another_thread_never_crashes_or_hangs():
+    # Short calls in a tight loop (idle ticks, export calls) make the window
+    # between an entry point's state check and its guest call as wide as it
+    # gets; the main thread retries close() until it is accepted.
+    rounds = 200
     done = run_python(f"""
         import sys, threading
         from reactor_frame import Reactor, ReactorClosedError, ConcurrentUseError
         from reactor_frame.host.engine import ReactorEngine
+        from tests.interop_support import CheckHost
         engine = ReactorEngine()
-        module = engine.compile(open({str(TESTDATA / "yieldforever.wasm")!r}, "rb").read())
-        outcomes = {{"closed": 0, "other": []}}
-        for round_ in range(40):
-            r = Reactor(module, engine=engine, stdout=lambda t: None, stderr=lambda t: None)
-            r.start_main()
+        module = engine.compile(open({str(TESTDATA / "interopcheck.wasm")!r}, "rb").read())
+        closed, other = 0, []
+        for round_ in range({rounds}):
+            r = Reactor(module, engine=engine, imports=CheckHost().imports(),
+                        stdout=lambda t: None, stderr=lambda t: None)
+            add = r.exports.add_i32
             started = threading.Event()
             def drive():
+                global closed
                 try:
                     while True:
-                        r.tick_for(20_000) if round_ % 2 else r.loop_once()
+                        r.loop_once() if round_ % 2 else add(1, 2)
                         started.set()
-                        if round_ % 4 == 3:
-                            r.exports  # another entry point between ticks
                 except ReactorClosedError:
-                    outcomes["closed"] += 1
+                    closed += 1
                 except BaseException as exc:
-                    outcomes["other"].append(repr(exc))
+                    other.append(repr(exc))
                 finally:
                     started.set()
             worker = threading.Thread(target=drive)
@@ -67,10 +72,10 @@ def test_close_racing_calls_on_another_thread_never_crashes_or_hangs():
             worker.join(10)
             if worker.is_alive():
                 print("hang"); sys.exit(3)
-        print(outcomes["closed"], outcomes["other"])
+        print(closed, other)
     """)
     assert done.returncode == 0, (done.returncode, done.stdout, done.stderr[-2000:])
-    assert done.stdout.split()[0] == "40", done.stdout  # every worker saw "closed", none crashed
+    assert done.stdout.split()[0] == str(rounds), done.stdout  # every worker told "closed"
 
 
 def test_a_close_between_a_calls_check_and_its_guest_call_is_refused_not_a_crash():
