@@ -5,9 +5,11 @@ long a module may grow, and where imports may sit."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import reactor_frame
+from reactor_frame.integrations.events import EventKind
 
 PACKAGE = Path(reactor_frame.__file__).parent
 ADAPTER = "_wasmtime.py"
@@ -102,3 +104,10 @@ def test_the_checks_see_what_they_look_for():
         "def f():\n    import json\n    return other._secret, self._mine\n")
     assert len(wasmtime_internal_uses(tree)) == 3
     assert private_accesses(tree) == ["store._context (line 3)", "other._secret (line 6)"]
+
+
+def test_go_guest_event_kinds_equal_python_event_kinds():
+    go = (PACKAGE / "goguest" / "events.go").read_text()
+    kinds = {m[1]: int(m[2]) for m in re.finditer(r"^\s+Kind(\w+)\s+= (\d+)", go, re.MULTILINE)}
+    python = {k.name.title().replace("_", ""): k.value for k in EventKind}
+    assert kinds == python
