@@ -91,7 +91,7 @@ def store_context(store: wasmtime.Store) -> Any:
 
 
 # --------------------------------------------------------------- guest calls --
-_CALL_ADDRESS = ctypes.cast(_bindings._wasmtime_func_call_unchecked, ctypes.c_void_p).value
+_CALL_ADDRESS: int = ctypes.cast(_bindings._wasmtime_func_call_unchecked, ctypes.c_void_p).value or 0
 # void pointers and integers in: ctypes converts nothing per call.
 _call_unchecked = ctypes.CFUNCTYPE(
     ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
@@ -145,7 +145,7 @@ class UncheckedCall:
         if err:
             failure: BaseException = wasmtime.WasmtimeError._from_ptr(ctypes.cast(err, _ErrorPtr))
         else:
-            failure = wasmtime.Trap._from_ptr(ctypes.cast(self.trap.value, _TrapPtr))
+            failure = wasmtime.Trap._from_ptr(ctypes.cast(self.trap, _TrapPtr))
             self.trap.value = None
         return raised if raised is not None else failure
 

@@ -114,7 +114,7 @@ class GuestInstance:
             self.release()
             raise
         self.exports: Any = instance.exports(store)
-        self.memory: wasmtime.Memory = self.exports["memory"]
+        self.memory: wasmtime.Memory = self.exports["memory"]  # type: ignore[assignment]
         self.state = RUNNING
         _live.add(self)
 

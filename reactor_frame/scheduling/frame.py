@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from time import perf_counter_ns
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..clock import VirtualClock, check_ms
 from .report import StepReport
@@ -113,6 +113,6 @@ class FrameScheduler:
         if advance_ms is None:
             return []
         check_ms("advance_ms", advance_ms)
-        clocks = {id(r.clock): r.clock for _, r in live if r.virtual_time}
+        clocks = {id(r.clock): cast(VirtualClock, r.clock) for _, r in live if r.virtual_time}
         advance_ns = round(advance_ms * 1_000_000)
         return [(c, c.now_ns() + advance_ns) for c in clocks.values()]
