@@ -34,6 +34,9 @@ from .watchdog import CallWatchdog, EpochTicker
 #: before refusing (so a call racing ``close()`` is told "closed", not "busy").
 BUSY_WAIT_S = 0.001
 
+#: How long a call waits for a ``close()`` in progress on another thread.
+CLOSE_WAIT_S = 5.0
+
 _CLOSE_HINT = " (create a new Reactor to run again)"
 
 
@@ -90,6 +93,7 @@ class GuestInstance:
         # calling back in) is told apart from another thread by _in_call.
         self._lock = threading.RLock()
         self._in_call = False
+        self._closing = False
         self._ticker: EpochTicker | None = None
         store = wasmtime.Store(engine.wasmtime)
         self._store: wasmtime.Store | None = store
@@ -142,7 +146,8 @@ class GuestInstance:
         """Run one guest call: lock, state check, watchdog, output delivery,
         failure mapping. The hot path of every tick."""
         lock = self._lock
-        if not lock.acquire(False) and not lock.acquire(True, BUSY_WAIT_S):
+        if not lock.acquire(False) and not lock.acquire(True, BUSY_WAIT_S) \
+                and not (self._closing and lock.acquire(True, CLOSE_WAIT_S)):
             self._refuse(same_thread=False)
         if self._in_call or self.state is not RUNNING:
             same_thread = self._in_call
@@ -277,13 +282,16 @@ class GuestInstance:
         (:class:`ConcurrentUseError`) or on this one (:class:`ReentrancyError`)."""
         if self.state is CLOSED and self._store is None:
             return
+        self._closing = True  # a call that finds the lock held waits for the close
         if not self._lock.acquire(True, BUSY_WAIT_S):
+            self._closing = False
             self._refuse(same_thread=False)
         try:
             if self._in_call:
                 self._refuse(same_thread=True)
             self.release()
         finally:
+            self._closing = False
             self._lock.release()
 
     def release(self, reason: str | None = None) -> None:
