@@ -233,7 +233,7 @@ class GuestInstance:
         (:class:`ReentrancyError`) or busy on another."""
         self.check_open()
         lock = self._lock
-        if not lock.acquire(True, BUSY_WAIT_S):
+        if not lock.acquire(True, BUSY_WAIT_S) and not (self._closing and lock.acquire(True, CLOSE_WAIT_S)):
             self._refuse(same_thread=False)
         try:
             if self._in_call:
