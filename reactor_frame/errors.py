@@ -35,6 +35,7 @@ __all__ = [
     "SweepError",
     "RayUnavailableError",
     "MissingDependencyError",
+    "first_line",
 ]
 
 
@@ -194,3 +195,9 @@ class MissingDependencyError(ReactorError, ImportError):
     """Raised when a feature needs an optional package that is not installed
     (``GoEnv`` needs Gymnasium: ``pip install "reactor-frame[sim]"``). Also an
     ``ImportError``."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of ``exc``'s message (its type name when empty)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

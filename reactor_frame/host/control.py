@@ -11,6 +11,7 @@ clock from memory instead of calling back into Python.
 from __future__ import annotations
 
 import ctypes
+from typing import Any
 
 MAGIC = 0x42434652
 VERSION = 1
@@ -39,9 +40,12 @@ class ControlBlock(ctypes.LittleEndianStructure):
     ]
 
 
-def map_control_block(base: int, size: int, address: int) -> ControlBlock | None:
-    """The control block at guest ``address`` in memory at host ``base`` of
-    ``size`` bytes, or None when the address or its contents are not valid."""
+def map_control_block(memory: Any, store: Any, address: int) -> ControlBlock | None:
+    """The control block at guest ``address`` in ``memory`` (a
+    ``wasmtime.Memory`` of ``store``), or None when the address or its
+    contents are not valid."""
+    base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
+    size = memory.data_len(store)
     if address <= 0 or address + ctypes.sizeof(ControlBlock) > size:
         return None
     block = ControlBlock.from_address(base + address)

@@ -71,10 +71,10 @@ class OutputCapture:
         """True while callbacks and listeners run (inside :meth:`drain`)."""
 
     # Called on wasmtime's worker thread: must never raise, must return None.
-    def _on_stdout(self, data: bytes) -> None:
+    def on_stdout(self, data: bytes) -> None:
         self._push(STDOUT, data)
 
-    def _on_stderr(self, data: bytes) -> None:
+    def on_stderr(self, data: bytes) -> None:
         self._push(STDERR, data)
 
     def _push(self, fd: int, data: bytes) -> None:

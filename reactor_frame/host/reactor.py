@@ -1,106 +1,64 @@
 """``Reactor``: one Go WASI reactor instance and the calls that drive it.
 
-The seed harnesses' features live here: load (with a compiled-module cache),
-WASI set-up, ``start_main``, ``loop_once`` (one ``go_tick``), ``run`` and
-``run_async`` to completion, output capture, typed failures, ``close``. The
-frame-budgeted ``step`` is built on the same guest-call path (see
-:mod:`reactor_frame.scheduling.step`).
+The facade: it wires loading (:mod:`.loader`), the guest instance and its
+call path (:mod:`.instance`), WASI and interop, and keeps the tick
+bookkeeping (wake flag, timer deadline, main's return). The frame-budgeted
+``step`` is in :mod:`reactor_frame.scheduling.step`; it and the interop views
+use the small public interface below (``state``, ``woken``, ``wake()``,
+``wants_call()``, ``sync_clock()``, ``call_export()``...).
 """
 
 from __future__ import annotations
 
-import asyncio
-import atexit
-import ctypes
-import functools
 import os
-import threading
-import time
-import weakref
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import wasmtime
-from wasmtime import _wasi as wasmtime_wasi
 
 from .. import abi
+from .._wasmtime import UncheckedCall
 from ..abi import Features, LoopResult
 from ..clock import Clock, RealClock, VirtualClock
-from ..errors import (
-    ConcurrentUseError,
-    GoPanicError,
-    InvalidModuleError,
-    ReactorClosedError,
-    ReactorError,
-    ReactorTimeoutError,
-    ReactorTrapError,
-    ReentrancyError,
-)
+from ..interop.link import link_interop
+from ..interop.views import InteropViews
+from ..scheduling.drive import run_to_end, run_to_end_async
 from ..scheduling.hooks import Hooks
 from ..scheduling.report import StepReport
 from ..scheduling.step import step_reactor
-from ..wasmfile import WasmFormatError, export_globals, read_wasm
 from . import control as ctl
 from .engine import ReactorEngine, default_engine
-from .fastcall import FastCall
-from .hoststate import HostState
-from .identity import ModuleIdentity, count_global_exports, defined_globals, module_identity
+from .failures import bad_tick_result
+from . import clockusers
+from .instance import CLOSED, EXITED, RUNNING, GuestInstance, ReactorState
+from .loader import Source, load_module, source_name
 from .output import OutputCallback, OutputCapture
-from .wasi import VirtualTimeLink, define_seeded_random, define_virtual_time, make_wasi_config
-from .watchdog import CallWatchdog, EpochTicker
+from .snapshots import SnapshotSupport
+from .wasi import (
+    VirtualTimeLink,
+    define_seeded_random,
+    define_virtual_time,
+    make_wasi_config,
+)
 
 if TYPE_CHECKING:
-    from ..interop.events import GuestEvents
-    from ..interop.exports import GuestExports
     from ..interop.hostfuncs import ImportsSpec
-    from ..interop.memory import GuestMemoryView
+    from ..interop.link import InteropLink
     from ..interop.shared import SharedBuffer
     from ..snapshot import ReactorSnapshot
-
-Source = Union[str, os.PathLike, bytes, bytearray, memoryview, wasmtime.Module]
-_V = TypeVar("_V")
 
 #: Default watchdog limit for one guest call, in seconds.
 DEFAULT_TICK_TIMEOUT_S = 10.0
 #: Default bound on scheduling rounds in one step on a virtual clock.
 DEFAULT_MAX_ROUNDS_PER_STEP = 1000
 
-_RUNNING, _EXITED, _CLOSED = 0, 1, 2
 _MAIN_RETURNED = ctl.STATE_MAIN_RETURNED
 _RESULTS = (LoopResult.IDLE, LoopResult.READY)
-_PANIC_MARKERS = ("panic: ", "fatal error: ")
 
-_BUILD_HINT = (
-    "Build a reactor with `reactor-frame build PKGDIR -o OUT.wasm` (stock Go >= 1.24), "
-    "or with a Go toolchain that has the wasi-reactor patches "
-    "(GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared)."
-)
-
-_live: "weakref.WeakSet[Reactor]" = weakref.WeakSet()
+__all__ = ["DEFAULT_MAX_ROUNDS_PER_STEP", "DEFAULT_TICK_TIMEOUT_S", "Reactor", "ReactorState", "Source"]
 
 
-@atexit.register
-def _close_all_at_exit() -> None:
-    # Closing a store releases its custom output callbacks asynchronously, on
-    # a wasmtime worker thread; if that happens after the interpreter starts
-    # finalising, the process aborts with a Rust panic. So close every live
-    # reactor, then wait (bounded) until wasmtime has released the callbacks.
-    for reactor in list(_live):
-        try:
-            reactor.close()
-        except Exception:  # noqa: BLE001 - best effort at exit
-            pass
-    outputs = getattr(wasmtime_wasi, "CUSTOM_OUTPUTS", None)
-    handles = getattr(outputs, "handles", None)
-    if handles is None:
-        return
-    give_up = time.monotonic() + 2.0
-    while handles and time.monotonic() < give_up:
-        time.sleep(0.001)
-
-
-class Reactor:
+class Reactor(InteropViews, SnapshotSupport):
     """A Go program built as a WASI reactor, driven by the host.
 
     ``source`` is a path, the module bytes, or a ``wasmtime.Module`` compiled
@@ -110,10 +68,6 @@ class Reactor:
 
     A reactor is single-threaded: a second thread entering it while a guest
     call is running gets :class:`ConcurrentUseError`.
-
-    ``snapshots=True`` lets a binary not built by ``reactor-frame build``
-    take snapshots: its wasm globals get exports added at load (see
-    :meth:`snapshot`).
     """
 
     def __init__(
@@ -137,71 +91,43 @@ class Reactor:
         snapshots: bool = False,
         _from_snapshot: "ReactorSnapshot | None" = None,
     ) -> None:
-        self._state = _CLOSED  # until construction succeeds
-        # Re-entrant, so that a re-entry from the same thread (a host function
-        # calling back in) is told apart from another thread by _in_call.
-        self._lock = threading.RLock()
-        self._in_call = False
-        self._ticker: EpochTicker | None = None
-        self._store: wasmtime.Store | None = None
-        self._closed_reason = "the reactor was closed"
         self.engine = engine or default_engine()
         self.clock: Clock = clock or RealClock()
         if max_rounds_per_step < 1:
             raise ValueError("max_rounds_per_step must be >= 1")
         self.max_rounds_per_step = max_rounds_per_step
         """On a virtual clock, the most scheduling rounds one step runs."""
-        self.name = name or (Path(source).name if isinstance(source, (str, os.PathLike)) else "reactor")
+        self.name = name or source_name(source)
         self.max_memory_mb = max_memory_mb
         self._host_files = bool(preopens) or stdin is not None
         self.hooks = Hooks(self)
         """Subscribe to what happens during steps; see :class:`Hooks`."""
-        self._output = OutputCapture(stdout, stderr)
-        self._output.listeners.append(self.hooks._emit_output)
+        output = OutputCapture(stdout, stderr)
+        output.listeners.append(self.hooks.emit_output)
 
-        module, info, digest = self._load(source, snapshots or _from_snapshot is not None)
+        self.module, info, digest = load_module(source, self.engine, snapshots=snapshots or bool(_from_snapshot))
         self.features: Features = abi.features(info) if info else Features(False, False)
-        self.module = module
-        self._module_info: Any = info
-        self._digest = digest
-        self._identity: ModuleIdentity | None = None
+        self._module_info, self._digest, self._identity = info, digest, None
+        self._vtime = VirtualTimeLink(self.clock) if isinstance(self.clock, VirtualClock) else None
+        self._interop: InteropLink | None = None
+        self._rng = None
 
-        store = wasmtime.Store(self.engine.wasmtime)
-        self._store = store
-        if max_memory_mb is not None:
-            if max_memory_mb <= 0:
-                raise ValueError("max_memory_mb must be positive")
-            store.set_limits(memory_size=int(max_memory_mb) << 20)
-        ticker = EpochTicker.for_engine(self.engine.wasmtime) if tick_timeout is not None else None
-        self._watchdog = CallWatchdog(store, tick_timeout, ticker)
-        if ticker is not None:
-            ticker.acquire()
-            self._ticker = ticker
-        store.set_wasi(make_wasi_config(
-            args=list(args) if args is not None else [self.name],
-            env=env, preopens=preopens, stdin=stdin, output=self._output,
-        ))
-        linker = wasmtime.Linker(self.engine.wasmtime)
-        linker.define_wasi()
-        linker.allow_shadowing = True
-        self._virtual = isinstance(self.clock, VirtualClock)
-        self._vtime: VirtualTimeLink | None = None
-        if isinstance(self.clock, VirtualClock):
-            self._vtime = VirtualTimeLink(self.clock)
-            define_virtual_time(linker, self._vtime)
-        self._rng = define_seeded_random(linker, int(seed)) if seed is not None else None
-        from ..interop.link import link_interop
-        try:
+        def define(linker: wasmtime.Linker) -> None:
+            if self._vtime is not None:
+                define_virtual_time(linker, self._vtime)
+            if seed is not None:
+                self._rng = define_seeded_random(linker, int(seed))
             self._interop = link_interop(linker, imports, self)
-        except ReactorError:
-            self._release()
-            raise
-        self._instantiate(linker, module)
 
-        self._state = _RUNNING
-        self.exit_code: int | None = None
-        """None while the guest runs; its exit code once it exited (0 when
-        main returned)."""
+        wasi = make_wasi_config(args=list(args) if args is not None else [self.name],
+                                env=env, preopens=preopens, stdin=stdin, output=output)
+        self._guest = guest = GuestInstance(
+            self.engine, self.module, self.name, wasi, output, define,
+            tick_timeout=tick_timeout, max_memory_mb=max_memory_mb)
+        guest.on_exit = self.hooks.emit_exit
+        guest.on_error = self.hooks.emit_error
+        self._tick_call = guest.prepare(abi.TICK, 1)
+        self._tick_for_call = guest.prepare(abi.TICK_FOR, 1) if self.features.tick_for else None
         self._main_started = False
         self._wake = True
         self.deadline_ns: int | None = None
@@ -209,227 +135,130 @@ class Reactor:
         as of the last tick; None when it has none (or is runnable)."""
         self.last_result: int = LoopResult.READY
         self.stats_ticks = 0
-        self._clock_generation = getattr(self.clock, "generation", 0)
-        _live.add(self)
-        if _from_snapshot is None:
-            self._call_init()
-        else:
-            from ..snapshot.restore import restore_into
-            try:
-                restore_into(self, _from_snapshot, fresh=True)
-            except BaseException:
-                self._release()
-                raise
-
-    # ----------------------------------------------------------- loading --
-    def _load(self, source: Source, snapshots: bool) -> tuple[wasmtime.Module, Any, str | None]:
-        if isinstance(source, wasmtime.Module):
-            exports = _ModuleExports(source)
-            # Kinds and types matter: guest calls go through unchecked C calls.
-            missing = abi.missing_reactor_exports(exports)  # type: ignore[arg-type]
-            if missing:
-                raise InvalidModuleError(
-                    _missing_message("the module", missing, "_start" in exports.exports))
-            return source, exports, None
-        if isinstance(source, (str, os.PathLike)):
-            path = Path(source)
-            try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                raise InvalidModuleError(f"{path}: no such file") from None
-            except IsADirectoryError:
-                raise InvalidModuleError(f"{path}: is a directory, not a .wasm file") from None
-            except OSError as exc:
-                raise InvalidModuleError(f"{path}: cannot read: {exc.strerror}") from None
-            label = str(path)
-        elif isinstance(source, (bytes, bytearray, memoryview)):
-            data = bytes(source)
-            label = "the module bytes"
-        else:
-            raise TypeError(
-                f"Reactor source must be a path, bytes or wasmtime.Module, not {type(source).__name__}"
-            )
-        try:
-            info = read_wasm(data)
-        except WasmFormatError as exc:
-            raise InvalidModuleError(f"{label}: {exc}") from None
-        missing = abi.missing_reactor_exports(info)
-        if missing:
-            raise InvalidModuleError(_missing_message(label, missing, "_start" in info.exports))
-        if snapshots and count_global_exports(info) < len(defined_globals(info)):
-            try:
-                data = export_globals(data, abi.GLOBAL_EXPORT_PREFIX)
-                info = read_wasm(data)
-            except WasmFormatError as exc:
-                raise InvalidModuleError(f"{label}: cannot export its globals for snapshots: {exc}") from None
-        try:
-            module, digest = self.engine.compile_with_digest(data)
-        except wasmtime.WasmtimeError as exc:
-            raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {_first_line(exc)}") from None
-        return module, info, digest
-
-    def _instantiate(self, linker: wasmtime.Linker, module: wasmtime.Module) -> None:
-        store = self._store
-        assert store is not None
-        try:
-            instance = linker.instantiate(store, module)
-        except wasmtime.Trap as exc:  # not a WasmtimeError: a start function trapped
-            self._release()
-            raise InvalidModuleError(
-                f"cannot instantiate {self.name}: its start function trapped: {_trap_cause(exc)}"
-            ) from None
-        except wasmtime.WasmtimeError as exc:
-            self._release()
-            text = _first_line(exc)
-            if "unknown import" in text or "import" in text:
-                raise InvalidModuleError(
-                    f"cannot instantiate {self.name}: {text}. Provide the missing host "
-                    "functions with imports={'module': {'name': callable}}."
-                ) from None
-            if "exceeds memory limits" in text:
-                raise InvalidModuleError(
-                    f"cannot instantiate {self.name}: {text}: max_memory_mb is below the memory "
-                    "the module starts with; raise it"
-                ) from None
-            raise InvalidModuleError(f"cannot instantiate {self.name}: {text}") from None
-        exports = instance.exports(store)
-        self._instance = instance
-        self.memory: wasmtime.Memory = exports[abi.MEMORY]  # type: ignore[assignment]
-        self._init_call = FastCall(store, exports[abi.INITIALIZE], 0)  # type: ignore[arg-type]
-        self._start_call = FastCall(store, exports[abi.START_MAIN], 0)  # type: ignore[arg-type]
-        self._tick_call = FastCall(store, exports[abi.TICK], 1)  # type: ignore[arg-type]
-        self._tick_for_call = (
-            FastCall(store, exports[abi.TICK_FOR], 1)  # type: ignore[arg-type]
-            if self.features.tick_for else None
-        )
-        self._exports_raw = exports
         self._control: ctl.ControlBlock | None = None
-        self._control_address: int | None = None
+        self._clock_generation = -1
+        clockusers.register(self)
+        self._initialize() if _from_snapshot is None else self._resume(_from_snapshot)
 
-    def _call_init(self) -> None:
-        self._guest_call(self._init_call)
-        if self.features.control and self._state == _RUNNING and self._store is not None:
-            self._attach_control(self._call_export_i32(abi.CONTROL))
-        self._clock_generation = getattr(self.clock, "generation", 0)
+    def _initialize(self) -> None:
+        guest = self._guest
+        guest.call(guest.prepare(abi.INITIALIZE, 0))
+        address = None
+        if self.features.control and guest.state is RUNNING:
+            call = guest.prepare(abi.CONTROL, 1)
+            guest.call(call)
+            address = call.i32.value
+        self._attach_control(address)
+        self.sync_clock()
 
     def _attach_control(self, address: int | None) -> None:
-        """Map the control block at ``address`` and, on a virtual clock,
-        switch the guest to reading its time there."""
-        store = self._store
-        assert store is not None
+        """Map the control block at ``address``; on virtual time the guest reads its clock there."""
+        guest = self._guest
         self._control_address = address
-        self._control = None if address is None else ctl.map_control_block(
-            ctypes_address(self.memory.data_ptr(store)), self.memory.data_len(store), address)
-        if self._virtual and self._control is not None:
-            self._publish_clock()
+        self._control = None if address is None else ctl.map_control_block(guest.memory, guest.store, address)
+        if self._vtime is not None and self._control is not None:
             self._control.clock_mode = ctl.CLOCK_VIRTUAL
-            assert self._vtime is not None
             self._vtime.guest_reads_block = True
             self._vtime.publish = self._publish_clock
 
-    def _call_export_i32(self, name: str) -> int:
-        fc = FastCall(self._store, self._exports_raw[name], 1)  # type: ignore[arg-type]
-        self._guest_call(fc)
-        return fc.i32.value
+    # -------------------------------------------- interface for scheduling --
+    @property
+    def state(self) -> ReactorState:
+        """Running, exited or closed."""
+        return self._guest.state
 
-    # --------------------------------------------------------- guest calls --
-    def _guest_call(self, fc: FastCall) -> None:
-        """Run one guest call with the lock, the watchdog armed, output
-        delivery and failure mapping. The hot path of every tick."""
-        if not self._lock.acquire(False):
-            self._raise_busy(same_thread=False)
-        if self._in_call:
-            self._lock.release()
-            self._raise_busy(same_thread=True)
-        self._in_call = True
-        self._watchdog.arm()
-        try:
-            # FastCall.call, inlined: this is the one Python frame per tick
-            # worth saving.
-            err = fc._fn(fc._ctx, fc._func, fc._vals, fc._len, fc._trap_ref)
-            failure = fc._failure(err) if err or fc._trap else None
-        except BaseException as exc:
-            # Ctrl-C pending during the call is raised as it returns: whether
-            # the call completed or trapped is lost, so the guest's state
-            # cannot be trusted any more.
-            self._close_after_fatal(f"a guest call was interrupted by {type(exc).__name__}")
-            raise
-        finally:
-            self._in_call = False
-            self._lock.release()
-        if self._output.pending:
-            self._drain_output(failure)
-        if failure is not None:
-            self._handle_failure(failure)
+    @property
+    def exit_code(self) -> int | None:
+        """None while the guest runs; its exit code once it exited (0: main returned)."""
+        return self._guest.exit_code
 
-    def _raise_busy(self, same_thread: bool) -> None:
-        if self._state == _CLOSED:
-            raise ReactorClosedError(self._closed_reason)
-        if same_thread:
-            raise ReentrancyError(
-                f"{self.name}: a guest call is already running on this thread (called from "
-                "a host function or output callback?); drive the reactor only from outside "
-                "guest calls"
-            )
-        raise ConcurrentUseError(
-            f"{self.name}: another thread is inside a guest call; a reactor must be driven "
-            "from one thread at a time"
-        )
+    @property
+    def closed_reason(self) -> str:
+        """What a use of this reactor after it closed is told."""
+        return self._guest.closed_reason
 
-    def _drain_output(self, failure: BaseException | None) -> None:
-        try:
-            self._output.drain()
-        except BaseException:
-            if failure is None:
-                raise
-            # The guest failed too: report the guest failure, not the callback's.
+    @property
+    def main_started(self) -> bool:
+        """Whether ``start_main`` ran."""
+        return self._main_started
 
-    def _handle_failure(self, failure: BaseException) -> None:
-        if isinstance(failure, wasmtime.ExitTrap):
-            self._state = _EXITED
-            self.exit_code = failure.code
-            tail = self._output.stderr_tail()
-            if failure.code == 2 and _looks_like_panic(tail):
-                self._fail(GoPanicError(_panic_message(self.name, tail), tail))
-            self.hooks._emit_exit(self, failure.code)
-            return
-        tail = self._output.stderr_tail()
-        if not isinstance(failure, (wasmtime.Trap, wasmtime.WasmtimeError)):
-            # A host function or callback raised: propagate it as itself.
-            self._close_after_fatal(f"a host function raised {type(failure).__name__}: {failure}")
-            self.hooks._emit_error(self, failure)
-            raise failure
-        message = str(failure)
-        if self._watchdog.stopped(failure):
-            self._fail(ReactorTimeoutError(
-                f"{self.name}: a guest call ran longer than tick_timeout={self._watchdog.timeout_s}s "
-                "and was stopped; the reactor is closed. Usually a goroutine loops without "
-                "yielding (call runtime.Gosched() in long loops); an export call blocked that "
-                "long counts too. Raise tick_timeout, or pass None to disable the watchdog.",
-                tail))
-        if _looks_like_panic(tail):
-            self._fail(GoPanicError(_panic_message(self.name, tail), tail))
-        self._fail(ReactorTrapError(f"{self.name}: the guest trapped: {message}", tail))
+    @property
+    def woken(self) -> bool:
+        """Whether the guest may have runnable goroutines (per its last tick, or a host event)."""
+        return self._wake
 
-    def _fail(self, error: ReactorError) -> None:
-        self._close_after_fatal(f"{self.name} stopped after a fatal error: {error}")
-        self.hooks._emit_error(self, error)
-        raise error
+    def wake(self) -> None:
+        """Mark the guest as possibly runnable: the next step calls it."""
+        self._wake = True
 
-    def _close_after_fatal(self, reason: str) -> None:
-        self._release()
-        lines = [line.strip() for line in reason.splitlines() if line.strip()] or [reason]
-        summary = " ".join(lines[:2]) if lines[0].endswith(":") else lines[0]  # "panicked:\n<what>"
-        self._closed_reason = summary + " (create a new Reactor to run again)"
+    def wants_call(self, now_ns: int) -> bool:
+        """Whether the guest may have work at ``now_ns`` (on its clock)."""
+        if self._wake:
+            return True
+        deadline = self.deadline_ns
+        return deadline is not None and now_ns >= deadline
+
+    @property
+    def virtual_time(self) -> bool:
+        """Whether this reactor lives on a :class:`VirtualClock`."""
+        return self._vtime is not None
+
+    @property
+    def has_tick_for(self) -> bool:
+        """Whether the binary has ``go_tick_for`` (budgeted ticks)."""
+        return self._tick_for_call is not None
+
+    def last_tick_counts(self) -> tuple[int, int]:
+        """(scheduling rounds, goroutine turns) of the last tick; (1, 0) without a control block."""
+        block = self._control
+        if block is None or self._guest.state is CLOSED:
+            return 1, 0
+        return max(1, block.rounds), block.turns
+
+    def sync_clock(self) -> None:
+        """Publish the virtual clock to the guest if it moved since."""
+        if self._vtime is not None and self.clock.generation != self._clock_generation:  # type: ignore[attr-defined]
+            self._publish_clock()
+
+    def check_open(self) -> None:
+        """Raise :class:`ReactorClosedError` if the reactor is closed."""
+        self._guest.check_open()
+
+    @property
+    def store(self) -> wasmtime.Store:
+        """The wasmtime store (:class:`ReactorClosedError` once closed)."""
+        return self._guest.store
+
+    @property
+    def memory(self) -> wasmtime.Memory:
+        """The guest's exported memory (:class:`ReactorClosedError` once closed)."""
+        self._guest.check_open()
+        return self._guest.memory
+
+    def prepare_export(self, name: str, slots: int) -> UncheckedCall:
+        """A prepared call of the guest's export ``name`` (see :meth:`call_export`)."""
+        return self._guest.prepare(name, slots)
+
+    def call_export(self, call: UncheckedCall) -> None:
+        """Run a prepared export call: publish virtual time, wake the guest, call."""
+        self.sync_clock()
+        self._wake = True
+        self._guest.call(call)
+
+    @property
+    def dropped_output_bytes(self) -> int:
+        """Output bytes dropped because one call wrote over ``MAX_PENDING_BYTES``."""
+        return self._guest.output.dropped_bytes
 
     # ------------------------------------------------------------- the ABI --
     def start_main(self) -> None:
         """Queue the main goroutine (``go_start_main``). Idempotent: later
         calls do nothing. ``main`` runs on the following ticks."""
-        self._check_open()
-        if self._main_started or self._state != _RUNNING:
+        guest = self._guest
+        guest.check_open()
+        if self._main_started or guest.state is not RUNNING:
             return
-        self._guest_call(self._start_call)
+        guest.call(guest.prepare(abi.START_MAIN, 0))
         self._main_started = True
         self._wake = True
 
@@ -437,38 +266,40 @@ class Reactor:
         """One ``go_tick``: ``LoopResult.IDLE`` (-1), ``LoopResult.READY`` (0)
         or the milliseconds (> 0) until the next timer. After the guest exited
         it returns IDLE without calling it."""
-        if self._state != _RUNNING:
-            if self._state == _EXITED:
+        state = self._guest.state
+        if state is not RUNNING:
+            if state is EXITED:
                 return LoopResult.IDLE
-            raise ReactorClosedError(self._closed_reason)
+            self._guest.check_open()
         result = self._tick(self._tick_call)
         if result <= 0:
-            return _RESULTS[result + 1] if result >= -1 else result
+            return _RESULTS[result + 1]
         return result
 
     def tick_for(self, budget_ns: int) -> int:
         """Run goroutines for up to ``budget_ns`` of wall time in one guest
         call (``go_tick_for``), checking the budget at every goroutine yield.
         Falls back to one ``loop_once`` on binaries without the extension."""
-        if self._state != _RUNNING:  # exited: IDLE; closed: ReactorClosedError
+        c = self._tick_for_call
+        if c is None or self._guest.state is not RUNNING:  # exited: IDLE; closed: raises
             return self.loop_once()
-        fc = self._tick_for_call
-        if fc is None:
-            return self.loop_once()
-        fc.i64.value = budget_ns
-        return self._tick(fc)
+        c.i64.value = budget_ns
+        return self._tick(c)
 
-    def _tick(self, fc: FastCall) -> int:
+    def _tick(self, c: UncheckedCall) -> int:
         """Make a prepared tick call and record what it reported (wake flag,
         timer deadline, main's return), firing the hooks that depend on it.
         The hot path: one frame, no allocation."""
-        if self._virtual and self.clock.generation != self._clock_generation:  # type: ignore[attr-defined]
+        if self._vtime is not None and self.clock.generation != self._clock_generation:  # type: ignore[attr-defined]
             self._publish_clock()
-        self._guest_call(fc)
-        if self._state != _RUNNING:
+        guest = self._guest
+        guest.call(c)
+        if guest.state is not RUNNING:
             return LoopResult.IDLE
+        result: int = c.i32.value
+        if result < -1:
+            guest.fail(bad_tick_result(self.name, abi.TICK if c is self._tick_call else abi.TICK_FOR, result))
         self.stats_ticks += 1
-        result: int = fc.i32.value
         previous = self.last_result
         self.last_result = result
         self._wake = result == 0
@@ -477,14 +308,14 @@ class Reactor:
             delay = block.delay_ns if block is not None else 0
             self.deadline_ns = self.clock.now_ns() + (delay if delay > 0 else result * 1_000_000)
             if self.hooks:
-                self.hooks._emit_timer(self.deadline_ns)
+                self.hooks.emit_timer(self.deadline_ns)
         else:
             self.deadline_ns = None
             if result == -1 and previous != -1 and self.hooks:
-                self.hooks._emit_idle()
-        if block is not None and block.state & _MAIN_RETURNED and self.exit_code is None:
-            self.exit_code = 0
-            self.hooks._emit_exit(self, 0)
+                self.hooks.emit_idle()
+        if block is not None and block.state & _MAIN_RETURNED and guest.exit_code is None:
+            guest.exit_code = 0
+            self.hooks.emit_exit(0)
         return result
 
     def next_timer_ns(self) -> int | None:
@@ -501,7 +332,7 @@ class Reactor:
         assert isinstance(clock, VirtualClock)
         self._clock_generation = clock.generation
         block = self._control
-        if block is not None:
+        if block is not None and self._guest.state is not CLOSED:
             block.virt_mono = clock.now_ns()
             block.virt_wall = clock.wall_ns()
 
@@ -509,284 +340,52 @@ class Reactor:
     @property
     def done(self) -> bool:
         """True once the guest exited or its main returned."""
-        return self.exit_code is not None
+        return self._guest.exit_code is not None
 
     @property
     def closed(self) -> bool:
-        return self._state == _CLOSED
+        return self._guest.state is CLOSED
 
     def step(self, budget_ms: float, advance_ms: float | None = None) -> StepReport:
-        """Run goroutines for at most about ``budget_ms`` of wall time, for one
-        frame of a game or simulation loop; starts main if needed.
-
-        ``advance_ms`` (virtual clock only) first moves simulated time forward
-        by that much, waking due timers exactly at their deadlines. See
-        :func:`reactor_frame.scheduling.step.step_reactor`.
-        """
+        """Run goroutines for at most about ``budget_ms`` of wall time (one
+        frame); starts main if needed. ``advance_ms`` (virtual clock only)
+        moves simulated time forward, waking due timers exactly at their
+        deadlines. See :mod:`reactor_frame.scheduling.step`."""
         return step_reactor(self, budget_ms, advance_ms)
 
     def run(self) -> int:
         """Start main if needed and drive the guest to completion; returns its
-        exit code. Sleeps between timers on the real clock; on a virtual clock
-        jumps to each next timer instead. Returns 0 also when the guest goes
+        exit code. Between timers the clock waits (the real one sleeps, a
+        virtual one jumps to the timer). Returns 0 also when the guest goes
         idle with main still blocked (the seed's "safe to stop"); ``exit_code``
         then stays None, since exports could still wake it."""
-        self.start_main()
-        while True:
-            result = self.loop_once()
-            if self.exit_code is not None:
-                return self.exit_code
-            if result == LoopResult.IDLE:
-                return 0
-            if result > 0:
-                self._wait_for_timer()
+        return run_to_end(self)
 
     async def run_async(self, slice_ms: float = 5.0) -> int:
         """``run`` on asyncio: runs the guest in slices of about ``slice_ms``
         and awaits between them (timers with ``asyncio.sleep``), so the event
         loop is never blocked for longer than one slice. On a virtual clock a
         slice is one scheduling round, so the run stays deterministic."""
-        self.start_main()
-        budget_ns = int(slice_ms * 1_000_000)
-        while True:
-            result = self.loop_once() if self._virtual else self.tick_for(budget_ns)
-            if self.exit_code is not None:
-                return self.exit_code
-            if result == LoopResult.IDLE:
-                return 0
-            if result > 0:
-                delay_ns = self.next_timer_ns() or 0
-                if self._virtual:
-                    self.clock.advance_ns(delay_ns)  # type: ignore[attr-defined]
-                    await asyncio.sleep(0)
-                else:
-                    await asyncio.sleep(delay_ns / 1e9)
-            else:
-                await asyncio.sleep(0)
-
-    def _wait_for_timer(self) -> None:
-        delay_ns = self.next_timer_ns() or 0
-        if self._virtual:
-            self.clock.advance_ns(delay_ns)  # type: ignore[attr-defined]
-        else:
-            time.sleep(delay_ns / 1e9)
+        return await run_to_end_async(self, slice_ms)
 
     # ----------------------------------------------------------- interop --
-    def _view(self, key: str, make: Callable[["Reactor"], _V]) -> _V:
-        """The interop view stored under ``key``, made on first use."""
-        self._check_open()
-        view = self.__dict__.get(key)
-        if view is None:
-            view = self.__dict__[key] = make(self)
-        return view  # type: ignore[no-any-return]
-
-    # The interop modules import this one, hence the imports inside.
-    @property
-    def exports(self) -> "GuestExports":
-        """The guest's own exports as Python callables (``r.exports.name(...)``);
-        a call wakes the guest on the next step."""
-        from ..interop.exports import GuestExports
-        return self._view("_exports_view", GuestExports)
-
-    @property
-    def mem(self) -> "GuestMemoryView":
-        """Read, write and view guest memory (see :class:`GuestMemoryView`)."""
-        from ..interop.memory import GuestMemoryView
-        return self._view("_mem_view", GuestMemoryView)
-
-    @property
-    def events(self) -> "GuestEvents":
-        """Push input events to a guest that uses ``reactorframe/guest``
-        (``r.events.push(kind, a, b, x, y)``); a push wakes the guest."""
-        from ..interop.events import GuestEvents
-        return self._view("_events_view", GuestEvents)
-
     def shared(self, name: str) -> "SharedBuffer":
         """The records the guest publishes with ``guest.Share(name, ...)``, read
         in place (see :class:`SharedBuffer`)."""
-        self._check_open()
+        self._guest.check_open()
+        assert self._interop is not None
         return self._interop.shared_buffer(name)
 
-    # ---------------------------------------------------------- snapshots --
-    def snapshot(self, *, allow_real_time: bool = False, allow_host_files: bool = False) -> "ReactorSnapshot":
-        """An immutable snapshot of this reactor between guest calls: guest
-        memory, globals and host state. See :mod:`reactor_frame.snapshot`.
-
-        Real-clock time and preopened files or stdin cannot travel; they are
-        refused with :class:`SnapshotStateError` unless allowed here.
-        """
-        from ..snapshot.capture import take_snapshot
-        with self._outside_call():
-            return take_snapshot(self, allow_real_time=allow_real_time, allow_host_files=allow_host_files)
-
-    def restore(self, snapshot: "ReactorSnapshot", *, move_shared_clock: bool = False) -> None:
-        """Put this reactor back at the moment ``snapshot`` was taken (its
-        VirtualClock too). A VirtualClock shared with other open reactors is
-        refused unless ``move_shared_clock=True`` (it moves their time too).
-        Nothing changes when it raises."""
-        from ..snapshot.restore import restore_into
-        with self._outside_call():
-            restore_into(self, snapshot, fresh=False, move_shared_clock=move_shared_clock)
-
-    @classmethod
-    def from_snapshot(cls, snapshot: "ReactorSnapshot", source: Source, *, clock: Clock | None = None,
-                      move_shared_clock: bool = False, **options: Any) -> "Reactor":
-        """A new reactor on ``source`` (the snapshot's module) continuing from
-        ``snapshot``; ``_initialize`` is not run again. On virtual time it
-        gets a VirtualClock at the snapshot's time, or sets ``clock`` to it
-        (refused for a clock other open reactors use, unless
-        ``move_shared_clock=True``). ``options`` are ``Reactor``'s (stdout,
-        imports, max_memory_mb...); a seeded random stream continues from
-        the snapshot."""
-        from ..snapshot.restore import clock_for
-        new_clock = clock_for(snapshot, clock, move_shared_clock=move_shared_clock)
-        if snapshot.host.random_state is not None:
-            options.setdefault("seed", 0)  # any seed: the stream's state comes from the snapshot
-        return cls(source, clock=new_clock, _from_snapshot=snapshot, **options)
-
-    @property
-    def module_identity(self) -> ModuleIdentity:
-        """What identifies this reactor's module, its ABI and global layout."""
-        if self._identity is None:  # computed on first use: it costs start-up time
-            self._identity = module_identity(self._module_info, self._digest)
-        return self._identity
-
-    def _global_exports(self) -> list[wasmtime.Global]:
-        found = self.__dict__.get("_globals")
-        if found is None:
-            found = self.__dict__["_globals"] = [
-                self._exports_raw[f"{abi.GLOBAL_EXPORT_PREFIX}{i}"]
-                for i in range(len(self.module_identity.globals))
-            ]
-        return found  # type: ignore[no-any-return]
-
-    @property
-    def uses_host_files(self) -> bool:
-        """Whether the reactor was given preopened directories or stdin."""
-        return self._host_files
-
-    @property
-    def shares_clock(self) -> bool:
-        """Whether another open reactor runs on this reactor's clock object."""
-        return reactors_on_clock(self.clock) > (0 if self.closed else 1)
-
-    def read_guest(self) -> tuple[bytes, tuple[int, ...]]:
-        """A copy of guest memory and the values of the exported globals."""
-        self._check_open()
-        store = self._store
-        assert store is not None
-        memory = ctypes.string_at(self.memory.data_ptr(store), self.memory.data_len(store))
-        return memory, tuple(int(g.value(store)) for g in self._global_exports())  # type: ignore[call-overload]
-
-    def write_guest(self, memory: bytes, globals_: Sequence[int],
-                    nonzero: Sequence[tuple[int, int]] | None = None) -> None:
-        """Replace guest memory and globals: grow memory to ``len(memory)``
-        if smaller, copy ``memory`` in, zero the rest, set the globals.
-        ``nonzero``, the (start, end) ranges outside which ``memory`` is all
-        zeros, spares touching pages that growing just made (zero already).
-        Raises ``wasmtime.WasmtimeError`` (nothing changed) when memory cannot
-        grow; callers check limits first."""
-        self._check_open()
-        store = self._store
-        assert store is not None
-        size = old = self.memory.data_len(store)
-        if len(memory) > size:
-            self.memory.grow(store, (len(memory) - size + 65535) // 65536)
-            size = self.memory.data_len(store)
-        base = ctypes_address(self.memory.data_ptr(store))
-        if nonzero is None or len(memory) <= old:
-            ctypes.memmove(base, memory, len(memory))
-        else:
-            ctypes.memmove(base, memory, old)
-            source = ctypes.cast(ctypes.c_char_p(memory), ctypes.c_void_p).value or 0
-            for start, end in nonzero:
-                start = max(start, old)
-                if start < end:
-                    ctypes.memmove(base + start, source + start, end - start)
-        ctypes.memset(base + len(memory), 0, size - len(memory))
-        for glob, value in zip(self._global_exports(), globals_):
-            glob.set_value(store, value)
-
-    def host_state(self) -> HostState:
-        """The host-side state a snapshot carries (between guest calls)."""
-        self._check_open()
-        deadline = self.deadline_ns
-        clock = self.clock
-        return HostState(
-            exited=self._state == _EXITED, exit_code=self.exit_code, main_started=self._main_started,
-            wake=self._wake, deadline_in_ns=None if deadline is None else deadline - clock.now_ns(),
-            last_result=int(self.last_result),
-            clock_ns=clock.now_ns() if isinstance(clock, VirtualClock) else None,
-            wall_ns=clock.wall_ns() if isinstance(clock, VirtualClock) else None,
-            random_state=self._rng.getstate() if self._rng is not None else None,
-            control_address=self._control_address,
-            output=self._output.save_state(), interop=self._interop.save_state())
-
-    @property
-    def seeded(self) -> bool:
-        """Whether ``random_get`` answers a seeded stream (``seed=``)."""
-        return self._rng is not None
-
-    def set_host_state(self, state: HostState) -> None:
-        """Put back host state after :meth:`write_guest` restored the guest,
-        and let the guest runtime know its memory was replaced. Sets a
-        VirtualClock to the state's time."""
-        self._check_open()
-        clock = self.clock
-        if state.clock_ns is not None and isinstance(clock, VirtualClock):
-            clock.set_time_ns(state.clock_ns, state.wall_ns)
-        if self._rng is not None and state.random_state is not None:
-            self._rng.setstate(state.random_state)
-        self._output.load_state(state.output)
-        self._interop.load_state(state.interop)
-        self._state = _EXITED if state.exited else _RUNNING
-        self.exit_code = state.exit_code
-        self._main_started = state.main_started
-        self._wake = state.wake
-        self.deadline_ns = None if state.deadline_in_ns is None else clock.now_ns() + state.deadline_in_ns
-        self.last_result = state.last_result
-        self._attach_control(state.control_address)
-        self._clock_generation = getattr(clock, "generation", 0)
-        if not state.exited and abi.RESTORED in self._exports_raw:
-            self._guest_call(FastCall(self._store, self._exports_raw[abi.RESTORED], 0))  # type: ignore[arg-type]
-
-    def _outside_call(self) -> "_OutsideCall":
-        return _OutsideCall(self)
-
     # ------------------------------------------------------------ closing --
-    def _check_open(self) -> None:
-        if self._state == _CLOSED:
-            raise ReactorClosedError(self._closed_reason)
-
     def close(self) -> None:
         """Release the instance, store and their memory. Idempotent; every
-        later use raises :class:`ReactorClosedError`. A close requested from
-        inside a guest call (a host function) raises ReentrancyError."""
-        if self._state == _CLOSED and self._store is None:
-            return
-        if not self._lock.acquire(False):
-            self._raise_busy(same_thread=False)
-        try:
-            if self._in_call:
-                self._raise_busy(same_thread=True)
-            self._release()
-        finally:
-            self._lock.release()
-
-    def _release(self) -> None:
-        self._state = _CLOSED
+        later use raises :class:`ReactorClosedError`. Refused with
+        :class:`ConcurrentUseError` while another thread is inside a guest
+        call, and with :class:`ReentrancyError` from inside one (a host
+        function); from an output callback it is allowed and sticks."""
+        self._guest.close()
         self._control = None
-        store, self._store = self._store, None
-        for name in ("_init_call", "_start_call", "_tick_call", "_tick_for_call",
-                     "_instance", "_exports_raw", "memory", "_exports_view", "_mem_view",
-                     "_events_view", "_globals"):
-            self.__dict__.pop(name, None)
-        if store is not None:
-            store.close()
-        if self._ticker is not None:
-            self._ticker.release()
-            self._ticker = None
-        _live.discard(self)
+        self.forget_views()
 
     def __enter__(self) -> "Reactor":
         return self
@@ -794,128 +393,7 @@ class Reactor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        try:
-            if self._state != _CLOSED or self._store is not None:
-                self._release()
-        except Exception:  # noqa: BLE001 - never raise from a finaliser
-            pass
-
     def __repr__(self) -> str:
-        state = {_RUNNING: "running", _EXITED: f"exited({self.exit_code})", _CLOSED: "closed"}
-        return f"<Reactor {self.name!r} {state.get(self._state)}>"
-
-
-def reactors_on_clock(clock: Clock) -> int:
-    """How many open reactors run on ``clock``."""
-    return sum(1 for r in list(_live) if r.clock is clock and not r.closed)
-
-
-class _OutsideCall:
-    """Holds a reactor's lock for an operation that must not run inside a
-    guest call (snapshot, restore): closed, re-entrant and concurrent use
-    raise as for a guest call."""
-
-    def __init__(self, reactor: Reactor) -> None:
-        self._reactor = reactor
-
-    def __enter__(self) -> None:
-        r = self._reactor
-        if r._state == _CLOSED:
-            raise ReactorClosedError(r._closed_reason)
-        if not r._lock.acquire(False):
-            r._raise_busy(same_thread=False)
-        if r._in_call:
-            r._lock.release()
-            r._raise_busy(same_thread=True)
-        if r._output.delivering or r.hooks.mid_call:
-            r._lock.release()
-            raise ReentrancyError(
-                f"{r.name}: snapshot() and restore() cannot run from an output callback or a "
-                "timer/idle/exit hook: the reactor is still recording the guest call that wrote "
-                "the output or fired the hook. Call them between steps (a 'step' hook is fine)")
-
-    def __exit__(self, *exc: object) -> None:
-        self._reactor._lock.release()
-
-
-class _ModuleExports:
-    """Export info of an already compiled module, shaped like WasmInfo
-    (``imports`` and ``globals`` are read on first use: snapshots need them,
-    start-up does not)."""
-
-    def __init__(self, module: wasmtime.Module) -> None:
-        from ..wasmfile import Extern, FuncType
-        self._module = module
-        self.exports = {}
-        for exp in module.exports:
-            ty = exp.type
-            if isinstance(ty, wasmtime.FuncType):
-                ftype = FuncType(tuple(str(p) for p in ty.params), tuple(str(r) for r in ty.results))
-                self.exports[exp.name] = Extern(exp.name, "func", "", ftype)
-            else:
-                self.exports[exp.name] = Extern(exp.name, _kind(ty))
-
-    @functools.cached_property
-    def imports(self) -> list[Any]:
-        from ..wasmfile import Extern
-        return [Extern(imp.name or "", _kind(imp.type), imp.module) for imp in self._module.imports]
-
-    @functools.cached_property
-    def globals(self) -> list[Any]:
-        """Imported globals, then the exported ones of its own (snapshots
-        need all of its own exported)."""
-        from ..wasmfile import GlobalType
-        found = [GlobalType(str(imp.type.content), bool(imp.type.mutable))
-                 for imp in self._module.imports if isinstance(imp.type, wasmtime.GlobalType)]
-        types = {exp.name: exp.type for exp in self._module.exports}
-        for k in range(count_global_exports(self)):
-            ty = types.get(f"{abi.GLOBAL_EXPORT_PREFIX}{k}")
-            if not isinstance(ty, wasmtime.GlobalType):
-                break
-            found.append(GlobalType(str(ty.content), bool(ty.mutable)))
-        return found
-
-
-def _kind(ty: Any) -> str:
-    if isinstance(ty, wasmtime.FuncType):
-        return "func"
-    if isinstance(ty, wasmtime.MemoryType):
-        return "memory"
-    if isinstance(ty, wasmtime.GlobalType):
-        return "global"
-    if isinstance(ty, wasmtime.TableType):
-        return "table"
-    return "other"
-
-
-def ctypes_address(pointer: Any) -> int:
-    import ctypes
-    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
-
-
-def _missing_message(label: str, missing: list[str], is_command: bool) -> str:
-    what = "a plain WASI command (it exports _start)" if is_command else "not a Go WASI reactor"
-    return (f"{label} is {what}: the reactor exports {', '.join(missing)} are missing or "
-            f"of the wrong type. {_BUILD_HINT}")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _trap_cause(trap: wasmtime.Trap) -> str:
-    """The cause line of a trap's message (the rest is its backtrace)."""
-    lines = [line.strip() for line in str(trap).splitlines() if line.strip()]
-    return lines[-1] if lines else "unknown trap"
-
-
-def _looks_like_panic(tail: str) -> bool:
-    return any(marker in tail for marker in _PANIC_MARKERS)
-
-
-def _panic_message(name: str, tail: str) -> str:
-    starts = [tail.find(m) for m in _PANIC_MARKERS if m in tail]
-    text = tail[min(starts):] if starts else tail
-    return f"{name}: the Go program panicked:\n{text.rstrip()}"
+        state = self._guest.state
+        shown = f"exited({self.exit_code})" if state is EXITED else state.value
+        return f"<Reactor {self.name!r} {shown}>"

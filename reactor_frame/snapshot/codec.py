@@ -22,12 +22,14 @@ import hashlib
 import json
 import struct
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SnapshotError, SnapshotFormatError, SnapshotVersionError
 from ..host.hoststate import HostState, InteropState, OutputState
 from ..host.identity import ModuleIdentity
-from .image import ReactorSnapshot
+
+if TYPE_CHECKING:
+    from .image import ReactorSnapshot
 
 MAGIC = b"RFSNAP\r\n"
 FORMAT_VERSION = 1
@@ -37,7 +39,7 @@ _CODECS = {None: 0, "zlib": 1, "zstd": 2}
 _NAMES = {v: k for k, v in _CODECS.items()}
 
 
-def encode(snap: ReactorSnapshot, compression: str | None, level: int | None) -> bytes:
+def encode(snap: "ReactorSnapshot", compression: str | None, level: int | None) -> bytes:
     if compression not in _CODECS:
         raise ValueError(f"compression must be 'zlib', 'zstd' or None, not {compression!r}")
     view = memoryview(snap.memory)
@@ -50,7 +52,8 @@ def encode(snap: ReactorSnapshot, compression: str | None, level: int | None) ->
     return b"".join((head, meta, data, h.digest()))
 
 
-def decode(blob: bytes) -> ReactorSnapshot:
+def decode(blob: bytes) -> dict[str, Any]:
+    """The fields of the ``ReactorSnapshot`` that ``blob`` holds."""
     if len(blob) < len(MAGIC) or blob[:len(MAGIC)] != MAGIC:
         raise SnapshotFormatError("not a reactor-frame snapshot (wrong magic bytes)")
     if len(blob) < _HEAD.size:
@@ -73,12 +76,12 @@ def decode(blob: bytes) -> ReactorSnapshot:
         meta = json.loads(blob[_HEAD.size:meta_end])
         memory = _inflate(_decompress(blob[meta_end:meta_end + data_len], _NAMES[codec]),
                           meta["runs"], meta["memory_size"])
-        snap = _from_meta(meta, memory)
+        fields = _from_meta(meta, memory)
     except SnapshotError:
         raise
     except (ValueError, KeyError, TypeError, zlib.error) as exc:
         raise SnapshotFormatError(f"malformed snapshot contents: {exc}") from None
-    return snap
+    return fields
 
 
 def _inflate(data: bytes, runs: list[list[int]], size: int) -> bytes:
@@ -138,7 +141,7 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def _meta(snap: ReactorSnapshot) -> dict[str, Any]:
+def _meta(snap: "ReactorSnapshot") -> dict[str, Any]:
     h = snap.host
     m = snap.module
     return {
@@ -176,7 +179,7 @@ def _tupled(value: Any) -> Any:
     return value
 
 
-def _from_meta(meta: dict[str, Any], memory: bytes) -> ReactorSnapshot:
+def _from_meta(meta: dict[str, Any], memory: bytes) -> dict[str, Any]:
     m = meta["module"]
     h = meta["host"]
     module = ModuleIdentity(m["sha256"], m["shape"], bool(m["tick_for"]), bool(m["control"]),
@@ -193,5 +196,5 @@ def _from_meta(meta: dict[str, Any], memory: bytes) -> ReactorSnapshot:
             tuple((int(k), _unb64(v)) for k, v in h["pending_answers"]),
             int(h["last_handle"])),
     )
-    return ReactorSnapshot(module, memory, tuple(int(g) for g in meta["globals"]), host,
-                           bool(meta["real_time"]), bool(meta["host_files"]))
+    return {"module": module, "memory": memory, "globals": tuple(int(g) for g in meta["globals"]),
+            "host": host, "real_time": bool(meta["real_time"]), "host_files": bool(meta["host_files"])}

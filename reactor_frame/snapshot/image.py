@@ -7,6 +7,7 @@ from functools import cached_property
 
 from ..host.hoststate import HostState
 from ..host.identity import ModuleIdentity
+from . import codec
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,15 +58,13 @@ class ReactorSnapshot:
         """Serialise: versioned, self-describing and checksummed. Memory is
         compressed with ``"zlib"`` (default), ``"zstd"`` (needs the
         ``zstd`` extra: ``zstandard``) or not at all (``None``)."""
-        from .codec import encode
-        return encode(self, compression, level)
+        return codec.encode(self, compression, level)
 
     @classmethod
     def from_bytes(cls, data: bytes | bytearray | memoryview) -> ReactorSnapshot:
         """Read what :meth:`to_bytes` wrote. Raises :class:`SnapshotFormatError`
         (not a snapshot, truncated, corrupt) or :class:`SnapshotVersionError`."""
-        from .codec import decode
-        return decode(bytes(data))
+        return cls(**codec.decode(bytes(data)))
 
     def __repr__(self) -> str:
         when = f"t={self.clock_ns}ns" if self.clock_ns is not None else "real time"

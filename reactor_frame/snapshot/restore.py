@@ -10,6 +10,7 @@ import wasmtime
 
 from ..clock import Clock, VirtualClock
 from ..errors import SnapshotLimitError, SnapshotMismatchError, SnapshotStateError
+from ..host.clockusers import reactors_on_clock
 from .image import ReactorSnapshot
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ def clock_for(snapshot: ReactorSnapshot, clock: Clock | None, *, move_shared_clo
         raise SnapshotMismatchError(
             "the snapshot was taken on a VirtualClock; give the new reactor one (or none, to get a "
             "VirtualClock at the snapshot's time)")
-    from ..host.reactor import reactors_on_clock
     if reactors_on_clock(clock) and not move_shared_clock and clock.now_ns() != snapshot.clock_ns:
         raise SnapshotStateError(
             "the given VirtualClock is used by other open reactors; setting it to the snapshot's "
