@@ -1,5 +1,6 @@
 """sweep(executor="ray") on a local Ray instance: one Ray session for the
-module (num_cpus=2), started by sweep itself, shut down at the end."""
+module (num_cpus=2), started by sweep itself, shut down at the end (keeping
+wasmtime's trap handlers: the rest of the suite runs in this process)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import wasmtime
 
 from reactor_frame import VirtualClock
 from reactor_frame.errors import GoPanicError, ReactorTrapError
-from reactor_frame.host.traphandlers import TRAP_SIGNALS
+from reactor_frame.host.traphandlers import TRAP_SIGNALS, keep_trap_handlers
 
 from .test_sim_sweep import (
     SEEDS,
@@ -45,7 +46,9 @@ def ray_results():
                     executor="ray", progress=lambda *p: seen.append(p),
                     ray_init={"num_cpus": 2, "include_dashboard": False, "log_to_driver": False})
     yield results, seen, handlers_before
-    ray.shutdown()
+    with keep_trap_handlers():  # ray.shutdown() resets them to the defaults
+        ray.shutdown()
+    assert trap_handlers() == handlers_before
 
 
 def test_ray_sweep_equals_serial_and_process_pool(ray_results):
