@@ -18,13 +18,14 @@ from ..errors import MissingDependencyError
 if TYPE_CHECKING:
     from .env import GoEnv
     from .guestenv import GuestEnv
-    from .sweeps import Run, RunResult, sweep
+    from .runs import Run, RunResult
+    from .sweeps import sweep
     from .vector import GoVectorEnv
 
 __all__ = ["GoEnv", "GoVectorEnv", "GuestEnv", "Run", "RunResult", "sweep"]
 
 _HOMES = {"GoEnv": "env", "GoVectorEnv": "vector", "GuestEnv": "guestenv",
-          "Run": "sweeps", "RunResult": "sweeps", "sweep": "sweeps"}
+          "Run": "runs", "RunResult": "runs", "sweep": "sweeps"}
 _EXTRA_PACKAGES = {"gymnasium": "sim", "numpy": "sim"}
 
 

@@ -16,8 +16,9 @@ from typing import Any
 
 from ..errors import RayUnavailableError
 from ..host.engine import default_engine
+from ..host.traphandlers import keep_trap_handlers
 from .progress import Progress
-from .sweeps import Plan, RunResult, run_one
+from .runs import Plan, RunResult, run_one
 
 Item = tuple[int, dict[str, str]]
 
@@ -145,7 +146,6 @@ def connect_ray(ray: Any, address: str | None, init_options: Mapping[str, Any] |
     address = address or os.environ.get("RAY_ADDRESS") or None
     if address and address not in ("auto", "local"):
         _probe(address)
-    from ..host.traphandlers import keep_trap_handlers
     try:
         with keep_trap_handlers():
             ray.init(address=address, **dict(init_options or {}))

@@ -21,6 +21,7 @@ from ..abi import LoopResult
 from ..clock import VirtualClock
 from ..errors import ActionSpaceError, InteropError, InvalidModuleError
 from ..host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor, Source
+from ..snapshot import ReactorSnapshot
 from . import spec as S
 
 #: Default bound on the scheduling rounds main may run before registering.
@@ -39,32 +40,31 @@ class GuestEnv:
     """
 
     def __init__(self, source: Source, *, seed: int = 0,
-                 setup_rounds: int = DEFAULT_SETUP_ROUNDS, **reactor_options: Any) -> None:
+                 setup_rounds: int = DEFAULT_SETUP_ROUNDS,
+                 post_init: ReactorSnapshot | None = None, **reactor_options: Any) -> None:
         reactor_options.setdefault("tick_timeout", DEFAULT_TICK_TIMEOUT_S)
         reactor_options["seed"] = seed
-        self.reactor = Reactor(source, clock=VirtualClock(), **reactor_options)
         self._options = reactor_options
+        if post_init is not None:  # a fork: no setup to run
+            self.reactor = Reactor.from_snapshot(post_init, source, **reactor_options)
+        else:
+            self.reactor = Reactor(source, clock=VirtualClock(), **reactor_options)
         try:
-            _check_exports(self.reactor)
-            _wait_for_registration(self.reactor, setup_rounds)
+            if post_init is None:
+                _check_exports(self.reactor)
+                _wait_for_registration(self.reactor, setup_rounds)
             self.spec = S.parse_spec(bytes(self.reactor.shared(S.SPEC).memoryview()), self.reactor.name)
-            self._post_init = self.reactor.snapshot()
+            self._post_init = post_init or self.reactor.snapshot()
+            self._bind()
         except BaseException:
             self.reactor.close()
             raise
-        self._bind()
 
-    @classmethod
-    def fork(cls, parent: GuestEnv) -> GuestEnv:
-        """A new environment in its own reactor, started from ``parent``'s
-        post-init snapshot instead of running the program's setup again."""
-        env = cls.__new__(cls)
-        env._options = parent._options
-        env.reactor = Reactor.from_snapshot(parent._post_init, parent.reactor.module, **parent._options)
-        env.spec = parent.spec
-        env._post_init = parent._post_init
-        env._bind()
-        return env
+    def fork(self) -> GuestEnv:
+        """A new environment in its own reactor, started from this one's
+        post-registration snapshot instead of running the program's setup
+        again."""
+        return GuestEnv(self.reactor.module, post_init=self._post_init, **self._options)
 
     def _bind(self) -> None:
         """Look up the exports and the views of the shared buffers. Restores

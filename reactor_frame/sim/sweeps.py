@@ -10,67 +10,15 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..clock import VirtualClock
-from ..errors import ReactorError, SweepError
-from ..host.engine import ReactorEngine, default_engine
-from ..host.reactor import Reactor
+from ..errors import InvalidModuleError, SweepError
+from ..host.engine import default_engine
+from .executors import Item, process_sweep, ray_sweep
 from .progress import Progress, ProgressSpec
+from .runs import DEFAULT_FRAME_MS, Plan, Run, RunResult, run_one
 
-#: Default simulated length of one frame when ``frames`` or ``until`` is given.
-DEFAULT_FRAME_MS = 1000.0 / 60.0
-#: Wall-time budget per frame; on a virtual clock it does not cut frames short.
-_FRAME_BUDGET_MS = 1000.0
-
-
-@dataclass
-class Run:
-    """One run as ``collect`` and ``until`` see it: its reactor (still open),
-    seed, parameters, the output so far and the frames run."""
-
-    reactor: Reactor
-    seed: int
-    params: Mapping[str, str]
-    frames: int = 0
-    _stdout: list[str] = field(default_factory=list, repr=False)
-
-    @property
-    def stdout(self) -> str:
-        """Everything the program wrote to stdout so far."""
-        return "".join(self._stdout)
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """The outcome of one run: ``value`` is what ``collect`` returned (the
-    program's stdout by default), or ``error`` says why the run failed (the
-    error's type and message: a Go panic's text and trace)."""
-
-    seed: int
-    params: Mapping[str, str]
-    value: Any = None
-    error: str | None = None
-    exit_code: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What every run of a sweep does; shipped once to each worker."""
-
-    name: str
-    frames: int | None
-    until: Callable[[Run], bool] | None
-    collect: Callable[[Run], Any] | None
-    frame_ms: float
-    args: tuple[str, ...] | None
-    env: Mapping[str, str]
-    tick_timeout: float | None
+__all__ = ["Run", "RunResult", "sweep"]
 
 
 def sweep(source: str | os.PathLike[str] | bytes, seeds: Iterable[int], *,
@@ -110,7 +58,7 @@ def sweep(source: str | os.PathLike[str] | bytes, seeds: Iterable[int], *,
     """
     wasm, name = _read_source(source)
     seeds = [_seed(s) for s in seeds]
-    runs: list[tuple[int, dict[str, str]]]
+    runs: list[Item]
     if params is None:
         runs = [(s, {}) for s in seeds]
     else:
@@ -133,18 +81,16 @@ def sweep(source: str | os.PathLike[str] | bytes, seeds: Iterable[int], *,
         if executor is None:
             return _serial(wasm, plan, runs, report)
         if executor == "process":
-            from .executors import process_sweep
             _check_picklable(plan)
             return process_sweep(wasm, plan, runs, workers, report)
         if executor == "ray":
-            from .executors import ray_sweep
             return ray_sweep(wasm, plan, runs, workers, report, ray_address, ray_init)
         raise SweepError(f"executor must be None, 'process' or 'ray', not {executor!r}")
     finally:
         report.close()
 
 
-def _serial(wasm: bytes, plan: Plan, runs: list[tuple[int, dict[str, str]]],
+def _serial(wasm: bytes, plan: Plan, runs: list[Item],
             report: Progress) -> list[RunResult]:
     engine = default_engine()
     module = engine.compile(wasm)
@@ -156,46 +102,10 @@ def _serial(wasm: bytes, plan: Plan, runs: list[tuple[int, dict[str, str]]],
     return results
 
 
-def run_one(module: Any, engine: ReactorEngine, plan: Plan, seed: int,
-            params: Mapping[str, str]) -> RunResult:
-    """One run of a sweep (in whichever process runs it)."""
-    out: list[str] = []
-    reactor = None
-    try:
-        reactor = Reactor(module, engine=engine, clock=VirtualClock(), seed=seed, name=plan.name,
-                          args=plan.args, env={**plan.env, **params}, stdout=out.append,
-                          stderr=lambda _text: None, tick_timeout=plan.tick_timeout)
-        run = Run(reactor, seed, params, _stdout=out)
-        if plan.frames is None and plan.until is None:
-            reactor.run()
-        else:
-            _run_frames(run, plan)
-        value = plan.collect(run) if plan.collect is not None else run.stdout
-        return RunResult(seed, params, value, None, reactor.exit_code)
-    except ReactorError as exc:
-        return RunResult(seed, params, None, f"{type(exc).__name__}: {exc}",
-                         reactor.exit_code if reactor is not None else None)
-    finally:
-        if reactor is not None:
-            reactor.close()
-
-
-def _run_frames(run: Run, plan: Plan) -> None:
-    reactor = run.reactor
-    while plan.frames is None or run.frames < plan.frames:
-        report = reactor.step(_FRAME_BUDGET_MS, advance_ms=plan.frame_ms)
-        run.frames += 1
-        if plan.until is not None and plan.until(run):
-            return
-        if reactor.done or (report.idle and reactor.next_timer_ns() is None):
-            return
-
-
 def _read_source(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), "reactor"
     if isinstance(source, (str, os.PathLike)):
-        from ..errors import InvalidModuleError
         try:
             with open(source, "rb") as f:
                 return f.read(), os.path.basename(os.fspath(source))

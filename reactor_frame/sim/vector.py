@@ -48,7 +48,7 @@ class GoVectorEnv(VectorEnv):  # type: ignore[type-arg]
         self._guests.append(first)
         try:
             for _ in range(num_envs - 1):
-                self._guests.append(GuestEnv.fork(first))
+                self._guests.append(first.fork())
         except BaseException:
             self.close()
             raise
