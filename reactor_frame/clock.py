@@ -14,6 +14,8 @@ import time
 
 __all__ = ["Clock", "RealClock", "VirtualClock"]
 
+_INT64_MAX = (1 << 63) - 1
+
 
 class Clock:
     """What a reactor asks of its clock. Subclasses: RealClock, VirtualClock."""
@@ -37,6 +39,9 @@ class VirtualClock(Clock):
     clock that reads zero), so two runs from a fresh clock see the same times.
     One virtual clock can be shared by several reactors; they then live in
     one simulated time.
+
+    Time stops at :meth:`limit_ns` (around the year 2262): advancing further
+    saturates there, so both clocks always fit Go's int64 nanoseconds.
     """
 
     #: Monotonic start: 1 s (any non-zero constant would do).
@@ -60,6 +65,11 @@ class VirtualClock(Clock):
         """Virtual wall-clock time, ns since the Unix epoch."""
         return self._now_ns + self._wall_offset_ns
 
+    def limit_ns(self) -> int:
+        """The latest instant this clock can reach: the one at which its
+        monotonic or its wall-clock reading hits the int64 maximum."""
+        return _INT64_MAX - max(0, self._wall_offset_ns)
+
     def advance(self, ms: float) -> None:
         """Move time forward by ``ms`` milliseconds (rounded to whole ns)."""
         self.advance_ns(round(ms * 1_000_000))
@@ -69,11 +79,12 @@ class VirtualClock(Clock):
         if ns < 0:
             raise ValueError(f"a clock cannot go back (advance_ns({ns}))")
         if ns:
-            self._now_ns += ns
-            self.generation += 1
+            self.advance_to_ns(self._now_ns + ns)
 
     def advance_to_ns(self, t_ns: int) -> None:
-        """Move time forward to ``t_ns``; no effect if already past it."""
+        """Move time forward to ``t_ns`` (at most :meth:`limit_ns`); no effect
+        if already past it."""
+        t_ns = min(t_ns, self.limit_ns())
         if t_ns > self._now_ns:
             self._now_ns = t_ns
             self.generation += 1
