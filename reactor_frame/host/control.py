@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ctypes
 
+from ..errors import InvalidModuleError
+
 MAGIC = 0x42434652
 VERSION = 1
 
@@ -39,12 +41,23 @@ class ControlBlock(ctypes.LittleEndianStructure):
     ]
 
 
-def map_control_block(base: int, size: int, address: int) -> ControlBlock | None:
+def map_control_block(base: int, size: int, address: int, name: str) -> ControlBlock | None:
     """The control block at guest ``address`` in memory at host ``base`` of
-    ``size`` bytes, or None when the address or its contents are not valid."""
+    ``size`` bytes, or None when there is none there (address out of range,
+    no magic number: the reactor then runs on the seed ABI).
+
+    Raises :class:`InvalidModuleError` for a control block of another
+    version: its fields cannot be trusted to mean what this host reads.
+    """
     if address <= 0 or address + ctypes.sizeof(ControlBlock) > size:
         return None
     block = ControlBlock.from_address(base + address)
-    if block.magic != MAGIC or block.version != VERSION:
+    if block.magic != MAGIC:
         return None
+    if block.version != VERSION:
+        which = "a newer" if block.version > VERSION else "an older"
+        raise InvalidModuleError(
+            f"{name} was built by {which} reactor-frame (control block version "
+            f"{block.version}; this one reads version {VERSION}): rebuild it with this "
+            "reactor-frame (`reactor-frame build PKGDIR -o OUT.wasm`)")
     return block

@@ -280,8 +280,13 @@ class Reactor:
         store = self._store
         if self.features.control and self._state == _RUNNING and store is not None:
             address = self._call_export_i32(abi.CONTROL)
-            self._control = ctl.map_control_block(
-                ctypes_address(self.memory.data_ptr(store)), self.memory.data_len(store), address)
+            try:
+                self._control = ctl.map_control_block(
+                    ctypes_address(self.memory.data_ptr(store)), self.memory.data_len(store),
+                    address, self.name)
+            except InvalidModuleError:
+                self._release()
+                raise
         if self._virtual and self._control is not None:
             self._publish_clock()
             self._control.clock_mode = ctl.CLOCK_VIRTUAL
