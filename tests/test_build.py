@@ -151,3 +151,19 @@ def test_toolchain_is_not_modified(tmp_path):
     assert before == after
     assert not (runtime / "reactor_frame_wasip1.go").exists()
     assert os.access(runtime, os.R_OK)
+
+
+@needs_go
+def test_output_that_cannot_load_is_refused_with_the_cause_and_removed(tmp_path):
+    pkg = write_package(tmp_path, """\
+        package main
+
+        //go:wasmexport _initialize
+        func initialize() {}
+
+        func main() {}
+    """)
+    out = tmp_path / "x.wasm"
+    with pytest.raises(rf.BuildError, match="cannot be loaded: .*duplicate export name"):
+        build_reactor(pkg, out)
+    assert not out.exists()

@@ -37,3 +37,32 @@ def test_the_current_version_and_no_control_block_both_load():
         assert r.run() == 0
     with Reactor(reactor_with_control_block(0, 0), **QUIET) as r:  # no magic: seed ABI
         assert r.run() == 0
+
+
+def seed_reactor(extra: str, imports: str = "") -> bytes:
+    return wasmtime.wat2wasm(f"""(module {imports}
+      (memory (export "memory") 1)
+      (func (export "_initialize")) (func (export "go_start_main"))
+      (func (export "go_tick") (result i32) (i32.const -1))
+      {extra})""")
+
+
+def test_a_load_error_keeps_wasmtimes_cause():
+    data = seed_reactor('(func (export "go_tick_for") (param i64) (result i32) (i32.const 0))'
+                        '(func (export "go_tick_for") (param i64) (result i32) (i32.const 0))')
+    with pytest.raises(InvalidModuleError, match="duplicate export name"):
+        Reactor(data, **QUIET)
+
+
+def test_a_start_function_that_exits_says_its_exit_code():
+    data = seed_reactor("(func $s (call $exit (i32.const 4))) (start $s)",
+                        '(import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))')
+    with pytest.raises(InvalidModuleError, match="start function exited with code 4"):
+        Reactor(data, **QUIET)
+
+
+def test_a_start_function_that_traps_says_what_trap():
+    data = seed_reactor("(func $s (drop (i32.load (i32.const 0x7ffffff0)))) (start $s)")
+    with pytest.raises(InvalidModuleError, match="start function trapped: .*out of bounds"):
+        Reactor(data, **QUIET)
+

@@ -40,6 +40,7 @@ from ..scheduling.report import StepReport
 from ..scheduling.step import step_reactor
 from ..wasmfile import WasmFormatError, read_wasm
 from . import control as ctl
+from .causes import cause_line
 from .engine import ReactorEngine, default_engine
 from .fastcall import FastCall
 from .output import OutputCallback, OutputCapture
@@ -235,7 +236,7 @@ class Reactor:
         try:
             module = self.engine.compile(data)
         except wasmtime.WasmtimeError as exc:
-            raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {_first_line(exc)}") from None
+            raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {cause_line(exc)}") from None
         return module, info
 
     def _instantiate(self, linker: wasmtime.Linker, module: wasmtime.Module) -> None:
@@ -243,14 +244,19 @@ class Reactor:
         assert store is not None
         try:
             instance = linker.instantiate(store, module)
+        except wasmtime.ExitTrap as exc:
+            self._release()
+            raise InvalidModuleError(
+                f"cannot instantiate {self.name}: its start function exited with code {exc.code}"
+            ) from None
         except wasmtime.Trap as exc:  # not a WasmtimeError: a start function trapped
             self._release()
             raise InvalidModuleError(
-                f"cannot instantiate {self.name}: its start function trapped: {_trap_cause(exc)}"
+                f"cannot instantiate {self.name}: its start function trapped: {cause_line(exc)}"
             ) from None
         except wasmtime.WasmtimeError as exc:
             self._release()
-            text = _first_line(exc)
+            text = cause_line(exc)
             if "unknown import" in text or "import" in text:
                 raise InvalidModuleError(
                     f"cannot instantiate {self.name}: {text}. Provide the missing host "
@@ -654,17 +660,6 @@ def _missing_message(label: str, missing: list[str], is_command: bool) -> str:
     what = "a plain WASI command (it exports _start)" if is_command else "not a Go WASI reactor"
     return (f"{label} is {what}: the reactor exports {', '.join(missing)} are missing or "
             f"of the wrong type. {_BUILD_HINT}")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _trap_cause(trap: wasmtime.Trap) -> str:
-    """The cause line of a trap's message (the rest is its backtrace)."""
-    lines = [line.strip() for line in str(trap).splitlines() if line.strip()]
-    return lines[-1] if lines else "unknown trap"
 
 
 def _looks_like_panic(tail: str) -> bool:
