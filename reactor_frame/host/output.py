@@ -10,6 +10,12 @@ guest wrote it (stdout and stderr interleaved as written).
 The last ``tail_bytes`` of stderr are always kept, whatever the user's
 callback does, so a Go panic's message and trace can go into the error.
 
+A raising callback loses nothing: every chunk is still delivered, then the
+reactor raises the first exception (later ones become notes on it). If the
+same guest call exited, the exit is recorded first; if it failed fatally, the
+guest's error is raised with a note naming the callback's exception, which
+goes to the reactor's ``error`` hook.
+
 Memory stays bounded whatever the guest writes: the queue holds at most
 ``MAX_PENDING_BYTES`` (more, in one guest call, drops the oldest chunks,
 with a ``RuntimeWarning`` saying how much), and the tail ``tail_bytes``.
@@ -88,10 +94,14 @@ class OutputCapture:
         """The last bytes the guest wrote to stderr, decoded."""
         return self._tail.decode("utf-8", "replace")
 
-    def drain(self) -> None:
+    def drain(self) -> BaseException | None:
         """Deliver queued output to the callbacks, in order, on this thread.
-        An exception from a callback propagates after the rest is delivered
-        to the stderr tail (so nothing needed for a panic report is lost)."""
+
+        Every chunk is delivered (and kept in the stderr tail) even when a
+        callback raises. Returns the first exception a callback or listener
+        raised, with a note for each later one, or None; the reactor raises
+        it (see the rule in :class:`~reactor_frame.Reactor`).
+        """
         if self.dropped_bytes != self._dropped_reported:
             warnings.warn(
                 f"reactor-frame: a guest call wrote more than {MAX_PENDING_BYTES >> 20} MiB of "
@@ -107,16 +117,23 @@ class OutputCapture:
                 self._tail += data
                 if len(self._tail) > self._tail_bytes:
                     del self._tail[: len(self._tail) - self._tail_bytes]
-            if error is not None:
-                continue
             text = self._decoders[fd].decode(data)
             if not text:
                 continue
-            try:
-                self._callbacks[fd](text)
-                for listener in self.listeners:
-                    listener(fd, text)
-            except BaseException as exc:  # noqa: BLE001 - re-raised below
-                error = exc
-        if error is not None:
-            raise error
+            error = _deliver(error, self._callbacks[fd], text)
+            for listener in self.listeners:
+                error = _deliver(error, listener, fd, text)
+        return error
+
+
+def _deliver(error: BaseException | None, receiver: Callable[..., object],
+             *args: object) -> BaseException | None:
+    """Call ``receiver(*args)``; return the first exception so far, noting a later one on it."""
+    try:
+        receiver(*args)
+    except BaseException as exc:  # noqa: BLE001 - returned to the reactor, which raises it
+        if error is None:
+            return exc
+        if exc is not error:
+            error.add_note(f"an output callback raised again: {type(exc).__name__}: {exc}")
+    return error

@@ -106,6 +106,12 @@ class Reactor:
 
     A reactor is single-threaded: a second thread entering it while a guest
     call is running gets :class:`ConcurrentUseError`.
+
+    A callback that raises loses no output: the rest of the call's output is
+    still delivered, then the first exception is raised (later ones are
+    notes on it). An exit in the same call is recorded first (``exit_code``,
+    ``exit`` hook). If the call failed fatally, the guest's error is raised,
+    noting the callback's exception, which goes to the ``error`` hook.
     """
 
     def __init__(
@@ -331,10 +337,11 @@ class Reactor:
         finally:
             self._in_call = False
             self._lock.release()
-        if self._output.pending:
-            self._drain_output(failure)
+        callback_error = self._output.drain() if self._output.pending else None
         if failure is not None:
-            self._handle_failure(failure)
+            self._handle_failure(failure, callback_error)
+        if callback_error is not None:
+            raise callback_error
 
     def _raise_busy(self, same_thread: bool) -> None:
         if self._state == _CLOSED:
@@ -350,29 +357,24 @@ class Reactor:
             "from one thread at a time"
         )
 
-    def _drain_output(self, failure: BaseException | None) -> None:
-        try:
-            self._output.drain()
-        except BaseException:
-            if failure is None:
-                raise
-            # The guest failed too: report the guest failure, not the callback's.
-
-    def _handle_failure(self, failure: BaseException) -> None:
+    def _handle_failure(self, failure: BaseException,
+                        callback_error: BaseException | None = None) -> None:
+        """Record an exit, or close the reactor and raise the guest's failure.
+        ``callback_error`` (an output callback raised during the same call) is
+        then noted on that failure and sent to the ``error`` hook."""
         if isinstance(failure, wasmtime.ExitTrap):
             self._state = _EXITED
             self.exit_code = failure.code
             tail = self._output.stderr_tail()
             if failure.code == 2 and _looks_like_panic(tail):
-                self._fail(GoPanicError(_panic_message(self.name, tail), tail))
+                self._fail(GoPanicError(_panic_message(self.name, tail), tail), callback_error)
             self.hooks._emit_exit(self, failure.code)
             return
         tail = self._output.stderr_tail()
         if not isinstance(failure, (wasmtime.Trap, wasmtime.WasmtimeError)):
-            # A host function or callback raised: propagate it as itself.
+            # A host function raised: propagate it as itself.
             self._close_after_fatal(f"a host function raised {type(failure).__name__}: {failure}")
-            self.hooks._emit_error(self, failure)
-            raise failure
+            self._fail_raise(failure, callback_error)
         message = str(failure)
         if self._watchdog.stopped(failure):
             self._fail(ReactorTimeoutError(
@@ -380,13 +382,22 @@ class Reactor:
                 "and was stopped; the reactor is closed. Usually a goroutine loops without "
                 "yielding (call runtime.Gosched() in long loops); an export call blocked that "
                 "long counts too. Raise tick_timeout, or pass None to disable the watchdog.",
-                tail))
+                tail), callback_error)
         if _looks_like_panic(tail):
-            self._fail(GoPanicError(_panic_message(self.name, tail), tail))
-        self._fail(ReactorTrapError(f"{self.name}: the guest trapped: {message}", tail))
+            self._fail(GoPanicError(_panic_message(self.name, tail), tail), callback_error)
+        self._fail(ReactorTrapError(f"{self.name}: the guest trapped: {message}", tail),
+                   callback_error)
 
-    def _fail(self, error: ReactorError) -> None:
+    def _fail(self, error: ReactorError, callback_error: BaseException | None = None) -> None:
         self._close_after_fatal(f"{self.name} stopped after a fatal error: {error}")
+        self._fail_raise(error, callback_error)
+
+    def _fail_raise(self, error: BaseException, callback_error: BaseException | None) -> None:
+        if callback_error is not None:
+            error.add_note(f"an output callback also raised during this call: "
+                           f"{type(callback_error).__name__}: {callback_error} "
+                           "(sent to the error hook)")
+            self.hooks._emit_error(self, callback_error)
         self.hooks._emit_error(self, error)
         raise error
 
