@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import math
 import os
 import threading
 import time
@@ -61,6 +62,8 @@ _V = TypeVar("_V")
 DEFAULT_TICK_TIMEOUT_S = 10.0
 #: Default bound on scheduling rounds in one step on a virtual clock.
 DEFAULT_MAX_ROUNDS_PER_STEP = 1000
+#: Default wall-time bound, in seconds, on one step on a virtual clock.
+DEFAULT_MAX_STEP_WALL_S = 5.0
 
 _RUNNING, _EXITED, _CLOSED = 0, 1, 2
 _MAIN_RETURNED = ctl.STATE_MAIN_RETURNED
@@ -131,6 +134,7 @@ class Reactor:
         tick_timeout: float | None = DEFAULT_TICK_TIMEOUT_S,
         max_memory_mb: int | None = None,
         max_rounds_per_step: int = DEFAULT_MAX_ROUNDS_PER_STEP,
+        max_step_wall_s: float | None = DEFAULT_MAX_STEP_WALL_S,
         name: str | None = None,
     ) -> None:
         self._state = _CLOSED  # until construction succeeds
@@ -147,6 +151,12 @@ class Reactor:
             raise ValueError("max_rounds_per_step must be >= 1")
         self.max_rounds_per_step = max_rounds_per_step
         """On a virtual clock, the most scheduling rounds one step runs."""
+        if max_step_wall_s is not None and not 0 < max_step_wall_s < math.inf:
+            raise ValueError(f"max_step_wall_s must be a positive number of seconds or None, "
+                             f"not {max_step_wall_s!r}")
+        self.max_step_wall_s = max_step_wall_s
+        """On a virtual clock, the wall time after which a step stops between
+        scheduling rounds (``StepReport.wall_capped``); None: no bound."""
         self.name = name or (Path(source).name if isinstance(source, (str, os.PathLike)) else "reactor")
         self.hooks = Hooks(self)
         """Subscribe to what happens during steps; see :class:`Hooks`."""

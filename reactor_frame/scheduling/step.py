@@ -23,6 +23,11 @@ How a step spends its budget:
   timer deadline inside the frame in turn, so every timer fires at exactly
   its deadline, then to the end of the frame. Same binary, inputs, seed and
   calls: same output and same step reports.
+* One bound on a virtual-clock step is not deterministic, for safety:
+  after ``max_step_wall_s`` of wall time (default 5 s) the step stops
+  between rounds and says so in ``StepReport.wall_capped``, leaving the
+  clock where it got to (distinct from the watchdog, which stops one call
+  and closes the reactor).
 """
 
 from __future__ import annotations
@@ -65,23 +70,27 @@ def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None
             raise ValueError(f"advance_ms must be >= 0, not {advance_ms}")
         target_ns = clock.now_ns() + round(advance_ms * 1_000_000)
     end_ns = started + int(budget_ms * 1_000_000)
+    cap_s = r.max_step_wall_s
+    wall_end_ns = started + int(cap_s * 1e9) if cap_s is not None else None
 
     if not r.done:
         if not r._main_started:
             r.start_main()
-        run_until(r, report, end_ns, target_ns)
-    if target_ns is not None:
+        run_until(r, report, end_ns, target_ns, wall_end_ns)
+    if target_ns is not None and not report.wall_capped:
         clock.advance_to_ns(target_ns)  # type: ignore[attr-defined]
     finish_report(r, report, started)
     return report
 
 
-def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | None) -> None:
+def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | None,
+              wall_end_ns: int | None = None) -> None:
     """Tick ``r`` while it has work: on real time until ``end_ns`` (wall,
     perf_counter); on virtual time deterministically, moving the clock to
-    each deadline up to ``target_ns``."""
+    each deadline up to ``target_ns``, unless the wall clock passes
+    ``wall_end_ns`` (then ``report.wall_capped`` is set)."""
     if r._virtual:
-        _run_virtual(r, report, target_ns)
+        _run_virtual(r, report, target_ns, wall_end_ns)
     else:
         _run_real(r, report, end_ns)
 
@@ -99,7 +108,8 @@ def _run_real(r: "Reactor", report: StepReport, end_ns: int) -> None:
             return
 
 
-def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None) -> None:
+def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None,
+                 wall_end_ns: int | None) -> None:
     clock = r.clock
     rounds = 0
     while True:
@@ -113,6 +123,9 @@ def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None) -> Non
         if not needs_call(r, now):
             return
         if rounds >= r.max_rounds_per_step:
+            return
+        if wall_end_ns is not None and rounds and perf_counter_ns() >= wall_end_ns:
+            report.wall_capped = True
             return
         result = r.loop_once()
         rounds += 1
