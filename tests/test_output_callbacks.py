@@ -9,19 +9,21 @@ from reactor_frame import Reactor, ReactorTrapError
 
 
 def writer(then: str) -> bytes:
-    """A reactor whose tick writes "a\\n", "b\\n", "c\\n" to stdout in three
-    writes, then does ``then``."""
+    """A reactor whose tick writes "a\\n" to stdout, "b\\n" to stderr, "c\\n"
+    to stdout (three chunks: writes to one stream may be joined), then does
+    ``then``."""
     return wasmtime.wat2wasm(f"""(module
       (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
       (memory (export "memory") 1)
       (data (i32.const 100) "a\\nb\\nc\\n")
-      (func $put (param $at i32)
+      (func $put (param $fd i32) (param $at i32)
         (i32.store (i32.const 16) (local.get $at)) (i32.store (i32.const 20) (i32.const 2))
-        (drop (call $w (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24))))
+        (drop (call $w (local.get $fd) (i32.const 16) (i32.const 1) (i32.const 24))))
       (func (export "_initialize")) (func (export "go_start_main"))
       (func (export "go_tick") (result i32)
-        (call $put (i32.const 100)) (call $put (i32.const 102)) (call $put (i32.const 104))
+        (call $put (i32.const 1) (i32.const 100)) (call $put (i32.const 2) (i32.const 102))
+        (call $put (i32.const 1) (i32.const 104))
         {then}
         (i32.const -1)))""")
 
@@ -40,7 +42,7 @@ class Recorder:
 def test_callback_raising_then_exit_delivers_everything_records_exit_then_raises():
     out = Recorder({"a\n"})
     exits: list[int] = []
-    r = Reactor(writer("(call $exit (i32.const 3))"), stdout=out)
+    r = Reactor(writer("(call $exit (i32.const 3))"), stdout=out, stderr=out)
     r.hooks.on("exit", lambda reactor, code: exits.append(code))
     with pytest.raises(RuntimeError, match="failed on 'a"):
         r.run()
@@ -52,7 +54,7 @@ def test_callback_raising_then_exit_delivers_everything_records_exit_then_raises
 
 def test_later_callback_exceptions_become_notes_on_the_first():
     out = Recorder({"a\n", "b\n", "c\n"})
-    r = Reactor(writer(""), stdout=out)
+    r = Reactor(writer(""), stdout=out, stderr=out)
     with pytest.raises(RuntimeError, match="failed on 'a") as info:
         r.loop_once()
     notes = "\n".join(getattr(info.value, "__notes__", []))
@@ -66,7 +68,7 @@ def test_later_callback_exceptions_become_notes_on_the_first():
 def test_guest_failure_is_raised_noting_the_callback_which_goes_to_the_error_hook():
     out = Recorder({"b\n"})
     errors: list[BaseException] = []
-    r = Reactor(writer("unreachable"), stdout=out)
+    r = Reactor(writer("unreachable"), stdout=out, stderr=out)
     r.hooks.on("error", lambda reactor, exc: errors.append(exc))
     with pytest.raises(ReactorTrapError, match="unreachable") as info:
         r.loop_once()

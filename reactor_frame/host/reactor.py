@@ -68,7 +68,6 @@ DEFAULT_MAX_STEP_WALL_S = 5.0
 _RUNNING, _EXITED, _CLOSED = 0, 1, 2
 _MAIN_RETURNED = ctl.STATE_MAIN_RETURNED
 _RESULTS = (LoopResult.IDLE, LoopResult.READY)
-_PANIC_MARKERS = ("panic: ", "fatal error: ")
 
 _BUILD_HINT = (
     "Build a reactor with `reactor-frame build PKGDIR -o OUT.wasm` (stock Go >= 1.24), "
@@ -193,12 +192,16 @@ class Reactor:
         if seed is not None:
             define_seeded_random(linker, int(seed))
         from ..interop.link import link_interop
+        from .stdio import define_stdio
+        stdio = define_stdio(linker, self._output) if not preopens else None
         try:
             self._interop = link_interop(linker, imports, self)
         except ReactorError:
             self._release()
             raise
         self._instantiate(linker, module)
+        if stdio is not None:
+            stdio.attach(self.memory, store)
 
         self._state = _RUNNING
         self.exit_code: int | None = None
@@ -376,8 +379,9 @@ class Reactor:
             self._state = _EXITED
             self.exit_code = failure.code
             tail = self._output.stderr_tail()
-            if failure.code == 2 and _looks_like_panic(tail):
-                self._fail(GoPanicError(_panic_message(self.name, tail), tail), callback_error)
+            panic = self._output.panic_text()
+            if failure.code == 2 and panic is not None:
+                self._fail(GoPanicError(_panic_message(self.name, panic), tail), callback_error)
             self.hooks._emit_exit(self, failure.code)
             return
         tail = self._output.stderr_tail()
@@ -386,15 +390,21 @@ class Reactor:
             self._close_after_fatal(f"a host function raised {type(failure).__name__}: {failure}")
             self._fail_raise(failure, callback_error)
         message = str(failure)
+        panic = self._output.panic_text()
         if self._watchdog.stopped(failure):
+            if panic is not None:  # the runtime was already dying, writing its trace
+                self._fail(GoPanicError(
+                    _panic_message(self.name, panic) + "\n(stopped by the watchdog while the Go "
+                    f"runtime wrote this report: tick_timeout={self._watchdog.timeout_s}s)", tail),
+                    callback_error)
             self._fail(ReactorTimeoutError(
                 f"{self.name}: a guest call ran longer than tick_timeout={self._watchdog.timeout_s}s "
                 "and was stopped; the reactor is closed. Usually a goroutine loops without "
                 "yielding (call runtime.Gosched() in long loops); an export call blocked that "
                 "long counts too. Raise tick_timeout, or pass None to disable the watchdog.",
                 tail), callback_error)
-        if _looks_like_panic(tail):
-            self._fail(GoPanicError(_panic_message(self.name, tail), tail), callback_error)
+        if panic is not None:
+            self._fail(GoPanicError(_panic_message(self.name, panic), tail), callback_error)
         self._fail(ReactorTrapError(f"{self.name}: the guest trapped: {message}", tail),
                    callback_error)
 
@@ -683,11 +693,5 @@ def _missing_message(label: str, missing: list[str], is_command: bool) -> str:
             f"of the wrong type. {_BUILD_HINT}")
 
 
-def _looks_like_panic(tail: str) -> bool:
-    return any(marker in tail for marker in _PANIC_MARKERS)
-
-
-def _panic_message(name: str, tail: str) -> str:
-    starts = [tail.find(m) for m in _PANIC_MARKERS if m in tail]
-    text = tail[min(starts):] if starts else tail
-    return f"{name}: the Go program panicked:\n{text.rstrip()}"
+def _panic_message(name: str, panic: str) -> str:
+    return f"{name}: the Go program panicked:\n{panic.rstrip()}"
