@@ -10,9 +10,8 @@ import time
 
 import pytest
 
+from fuzz.hostile import hostile_module
 from reactor_frame import Reactor, VirtualClock
-
-from .hostile_wasi import hostile_module
 
 SUCCESS, EFAULT, EINVAL = 0, 21, 28
 U64_MAX = (1 << 64) - 1

@@ -1,6 +1,6 @@
-"""A tiny seed-ABI reactor whose exports call the WASI imports reactor-frame
-replaces with whatever arguments the test passes (shared by the hostile-WASI
-tests and the fuzz campaign)."""
+"""A tiny seed-ABI reactor whose exports call WASI imports with whatever
+arguments the caller passes (shared by the hostile-WASI tests and the fuzz
+campaign)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ WAT = """(module
     (func $now (param i32 i64 i32) (result i32)))
   (import "wasi_snapshot_preview1" "random_get"
     (func $rand (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $write (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 2 %(max)s)
   (func (export "_initialize"))
   (func (export "go_start_main"))
@@ -23,6 +25,8 @@ WAT = """(module
     (call $now (local.get 0) (local.get 1) (local.get 2)))
   (func (export "rand") (param i32 i32) (result i32)
     (call $rand (local.get 0) (local.get 1)))
+  (func (export "write") (param i32 i32 i32 i32) (result i32)
+    (call $write (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"""
 
 
