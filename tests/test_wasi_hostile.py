@@ -67,6 +67,8 @@ def test_hostile_pointers_and_counts_get_errnos_not_exceptions(guest):
     assert rand(0, -1) == EFAULT                      # 4 GiB: refused before it is made
     assert rand(size - 8, 16) == EFAULT
     assert rand(size - 16, 16) == SUCCESS
+    assert rand(size, 0) == SUCCESS                   # nothing to write, at the very end
+    assert rand(size + 1, 0) == EFAULT
     assert r.loop_once() == -1                         # still usable
 
 
