@@ -550,7 +550,12 @@ class Reactor:
         """``run`` on asyncio: runs the guest in slices of about ``slice_ms``
         and awaits between them (timers with ``asyncio.sleep``), so the event
         loop is never blocked for longer than one slice. On a virtual clock a
-        slice is one scheduling round, so the run stays deterministic."""
+        slice is one scheduling round, so the run stays deterministic.
+
+        Limit: a slice ends when a goroutine yields. One that never yields
+        keeps its slice until the watchdog stops it, blocking the loop for up
+        to ``tick_timeout`` (on seed-ABI binaries, and on reactor-frame
+        builds without preemption); see docs/reliability.md."""
         self.start_main()
         budget_ns = int(slice_ms * 1_000_000)
         while True:
