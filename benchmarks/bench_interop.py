@@ -142,7 +142,7 @@ def state_buffer(ctx: Context, r: Reactor, res: BenchResult) -> None:
     r.step(100)
     shared = r.shared("records")
     assert shared.count == RECORDS and shared.stride == RECORD.itemsize
-    store, memory = r._store, r.memory
+    store, memory = r.store, r.memory
     assert store is not None
     start, stop = shared.address, shared.address + shared.nbytes
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
-    """The ``q``-th percentile (0..100) of ``samples``, linearly interpolated
-    between order statistics (numpy's default method)."""
+    """The ``q``-th percentile (0..100, in steps of 0.1) of ``samples``,
+    linearly interpolated between order statistics (numpy's default method,
+    ``statistics.quantiles(method="inclusive")``)."""
     if not samples:
         return math.nan
-    ordered = sorted(samples)
-    pos = (len(ordered) - 1) * q / 100.0
-    low = math.floor(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+    if len(samples) == 1 or q <= 0:
+        return min(samples)
+    if q >= 100:
+        return max(samples)
+    cuts = statistics.quantiles(samples, n=1000, method="inclusive")
+    return cuts[round(q * 10) - 1]
 
 
 def median(samples: Sequence[float]) -> float:

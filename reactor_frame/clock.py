@@ -10,6 +10,9 @@ integer nanoseconds (``*_ns``) unless a name says ``_ms``.
 
 from __future__ import annotations
 
+import asyncio
+import math
+import numbers
 import time
 
 __all__ = ["Clock", "RealClock", "VirtualClock"]
@@ -24,12 +27,26 @@ class Clock:
         """Monotonic time in ns on this clock."""
         raise NotImplementedError
 
+    def wait_ns(self, ns: int) -> None:
+        """Let ``ns`` nanoseconds pass on this clock (sleep, or jump)."""
+        raise NotImplementedError
+
+    async def wait_ns_async(self, ns: int) -> None:
+        """``wait_ns`` for asyncio: never blocks the event loop."""
+        raise NotImplementedError
+
 
 class RealClock(Clock):
     """The host's monotonic clock (``time.monotonic_ns``); the default."""
 
     def now_ns(self) -> int:
         return time.monotonic_ns()
+
+    def wait_ns(self, ns: int) -> None:
+        time.sleep(max(0, ns) / 1e9)
+
+    async def wait_ns_async(self, ns: int) -> None:
+        await asyncio.sleep(max(0, ns) / 1e9)
 
 
 class VirtualClock(Clock):
@@ -69,17 +86,26 @@ class VirtualClock(Clock):
         """The latest instant this clock can reach: the one at which its
         monotonic or its wall-clock reading hits the int64 maximum."""
         return _INT64_MAX - max(0, self._wall_offset_ns)
+    def wait_ns(self, ns: int) -> None:
+        """Jump ``ns`` forward: on virtual time waiting takes no time."""
+        self.advance_ns(ns)
+
+    async def wait_ns_async(self, ns: int) -> None:
+        self.advance_ns(ns)
+        await asyncio.sleep(0)
 
     def advance(self, ms: float) -> None:
         """Move time forward by ``ms`` milliseconds (rounded to whole ns)."""
-        self.advance_ns(round(ms * 1_000_000))
+        self.advance_ns(round(check_ms("ms", ms) * 1_000_000))
 
     def advance_ns(self, ns: int) -> None:
         """Move time forward by ``ns`` nanoseconds."""
+        if not isinstance(ns, numbers.Integral) or isinstance(ns, bool):
+            raise ValueError(f"advance_ns takes whole nanoseconds (an int), not {ns!r}")
         if ns < 0:
             raise ValueError(f"a clock cannot go back (advance_ns({ns}))")
         if ns:
-            self.advance_to_ns(self._now_ns + ns)
+            self.advance_to_ns(self._now_ns + int(ns))
 
     def advance_to_ns(self, t_ns: int) -> None:
         """Move time forward to ``t_ns`` (at most :meth:`limit_ns`); no effect
@@ -88,3 +114,12 @@ class VirtualClock(Clock):
         if t_ns > self._now_ns:
             self._now_ns = t_ns
             self.generation += 1
+
+
+def check_ms(name: str, value: float) -> float:
+    """``value`` if it is a finite number of milliseconds >= 0, else a
+    ``ValueError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be >= 0 and finite (milliseconds), not {value!r}")
+    return value

@@ -23,6 +23,7 @@ __all__ = [
     "GoVersionError",
     "CompileError",
     "NotMainPackageError",
+    "first_line",
 ]
 
 
@@ -111,3 +112,9 @@ class CompileError(BuildError):
 
 class NotMainPackageError(BuildError):
     """Raised when the package to build is not a ``main`` package."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of ``exc``'s message (its type name when empty)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

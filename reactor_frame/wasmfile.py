@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 WASM_MAGIC = b"\0asm"
 WASM_VERSION = b"\x01\0\0\0"
@@ -33,6 +34,11 @@ class FuncType:
 
     def __str__(self) -> str:
         return f"({', '.join(self.params)}) -> ({', '.join(self.results)})"
+
+
+def wasm_signature(functype: Any) -> FuncType:
+    """A wasmtime ``FuncType`` (anything with ``params``/``results``) as names."""
+    return FuncType(tuple(str(t) for t in functype.params), tuple(str(t) for t in functype.results))
 
 
 @dataclass(frozen=True)

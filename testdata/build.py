@@ -1,6 +1,10 @@
 """Build the test programs in this directory into reactors.
 
 Usage: python testdata/build.py [--force] [NAME...]
+       python testdata/build.py --go PATH/TO/go --out-dir DIR [NAME...]
+
+The second form builds the programs with another Go toolchain (CI uses it for
+the oldest supported release) into DIR, leaving the test suite's builds alone.
 
 Each subdirectory holding a main.go is one program, built to NAME.wasm next to
 it. The .wasm files are not committed: they are made from their sources, and a
@@ -39,14 +43,27 @@ def ensure_built(names: list[str] | None = None, workers: int = 2) -> list[Path]
         return list(pool.map(lambda n: build_if_stale(TESTDATA / n, wasm_path(n)), todo))
 
 
-def build_program(name: str, out_dir: Path) -> Path:
+def build_program(name: str, out_dir: Path, go: Path | None = None) -> Path:
     """Build program ``name`` to ``out_dir/NAME.wasm`` unconditionally."""
     out = Path(out_dir) / f"{name}.wasm"
-    build_reactor(TESTDATA / name, out)
+    build_reactor(TESTDATA / name, out, go=go)
     return out
 
 
+def _option(argv: list[str], name: str) -> Path | None:
+    """The value of ``name VALUE`` in ``argv`` (removed from it), resolved
+    against the current directory."""
+    if name not in argv:
+        return None
+    at = argv.index(name)
+    value = argv[at + 1]
+    del argv[at:at + 2]
+    return Path(value).expanduser().resolve()
+
+
 def main(argv: list[str]) -> int:
+    argv = list(argv)
+    go, out_dir = _option(argv, "--go"), _option(argv, "--out-dir")
     force = "--force" in argv
     names = [a for a in argv if a != "--force"] or programs()
     unknown = sorted(set(names) - set(programs()))
@@ -54,6 +71,15 @@ def main(argv: list[str]) -> int:
         print(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(programs())}",
               file=sys.stderr)
         return 2
+    if go is not None or out_dir is not None:
+        if go is None or out_dir is None:
+            print("--go and --out-dir go together", file=sys.stderr)
+            return 2
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            out = build_program(name, out_dir, go)
+            print(f"{out} ({out.stat().st_size} bytes)")
+        return 0
     if force:
         for name in names:
             wasm_path(name).with_name(f"{name}.wasm.inputs").unlink(missing_ok=True)

@@ -11,7 +11,8 @@ import pytest
 
 import reactor_frame as rf
 from reactor_frame.build import build_reactor, find_go
-from reactor_frame.build.overlay import RENAMED_FUNCTIONS, rename_functions
+from reactor_frame.build.builder import overlay_failed
+from reactor_frame.build.overlay import rename_functions, renamed_functions
 from reactor_frame.build.toolchain import parse_go_version
 from reactor_frame.wasmfile import read_wasm
 
@@ -73,7 +74,7 @@ def test_parse_go_version():
 
 def test_rename_functions_fails_clearly_on_unexpected_sources():
     source = "package runtime\n\nfunc beforeIdle(a, b int64) {}\n\nfunc checkTimeouts() {}\n"
-    renamed = rename_functions(source, RENAMED_FUNCTIONS["lock_wasip1.go"], "lock_wasip1.go")
+    renamed = rename_functions(source, renamed_functions()["lock_wasip1.go"], "lock_wasip1.go")
     assert "func beforeIdleStock(" in renamed and "func checkTimeoutsStock(" in renamed
     with pytest.raises(rf.GoVersionError, match="0 definitions of beforeIdle"):
         rename_functions("package runtime\n", ("beforeIdle",), "lock_wasip1.go")
@@ -151,6 +152,12 @@ def test_toolchain_is_not_modified(tmp_path):
     assert before == after
     assert not (runtime / "reactor_frame_wasip1.go").exists()
     assert os.access(runtime, os.R_OK)
+
+
+def test_overlay_compile_failures_are_told_apart_from_the_programs():
+    assert overlay_failed("# runtime\n/go/src/runtime/reactor_frame_wasip1.go:3:1: undefined: x\n")
+    assert overlay_failed("# reactorframe/guest\nguest.go:9: syntax error\n")
+    assert not overlay_failed("# example.com/game\n./main.go:5:2: undefined: y\n")
 
 
 @needs_go

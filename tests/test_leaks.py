@@ -19,12 +19,11 @@ import threading
 import time
 
 import pytest
-from wasmtime import _wasi as wasmtime_wasi
 
 import reactor_frame as rf
 from reactor_frame import Reactor
-from reactor_frame.host import reactor as reactor_module
-from reactor_frame.interop import trampoline
+from reactor_frame._wasmtime import bound_host_functions, pending_output_callbacks
+from reactor_frame.host.instance import live_instances
 
 from .conftest import TESTDATA
 from .interop_support import CheckHost
@@ -46,10 +45,23 @@ def snapshot() -> dict[str, object]:
     return {
         "threads": sorted(t.name for t in threading.enumerate()),
         "fds": len(os.listdir("/proc/self/fd")),
-        "output callbacks": len(wasmtime_wasi.CUSTOM_OUTPUTS.handles),
-        "host functions": len(trampoline._bound),
-        "live reactors": len(reactor_module._live),
+        "output callbacks": pending_output_callbacks(),
+        "host functions": bound_host_functions(),
+        "live reactors": live_instances(),
     }
+
+
+def stable(timeout: float = 5.0) -> dict[str, object]:
+    """A snapshot once two taken 0.1 s apart agree (asynchronous releases
+    from earlier reactors have finished), or the last one after ``timeout``."""
+    give_up = time.monotonic() + timeout
+    last = snapshot()
+    while True:
+        time.sleep(0.1)
+        now = snapshot()
+        if now == last or time.monotonic() > give_up:
+            return now
+        last = now
 
 
 def settled(before: dict[str, object], timeout: float = 5.0) -> dict[str, object]:
@@ -109,7 +121,7 @@ def cycle(rf_engine, tmp_path_factory):
 def test_cycling_reactors_leaves_nothing_behind(cycle):
     for i in range(WARM_UP):
         cycle(i)
-    before = settled(snapshot())
+    before = stable()
     rss_before = rss_mb()
     started = time.perf_counter()
     for i in range(CYCLES):

@@ -279,7 +279,7 @@ def test_handles_taken_before_close_refuse_after_it(make_reactor):
 def test_dropped_reactor_releases_its_store(rf_engine):
     plain = Reactor(TESTDATA / "hello.wasm", engine=rf_engine, **QUIET)
     plain.run()
-    store = weakref.ref(plain._store)
+    store = weakref.ref(plain.store)
     gc.disable()
     try:
         del plain
@@ -292,7 +292,7 @@ def test_dropped_reactor_releases_its_store(rf_engine):
     r.step(10.0)
     r.exports.add_i32(1, 2)
     _ = r.mem, r.events  # views that refer back to the reactor
-    store, reactor = weakref.ref(r._store), weakref.ref(r)
+    store, reactor = weakref.ref(r.store), weakref.ref(r)
     del r, _
     gc.collect()
     assert reactor() is None and store() is None
@@ -436,7 +436,7 @@ EXIT_SCRIPT = textwrap.dedent("""
 
 
 def test_scripts_that_leave_reactors_open_exit_cleanly(tmp_path):
-    # Without the wait in reactor._close_all_at_exit, about one run in three
+    # Without the wait in instance._close_all_at_exit, about one run in three
     # of this script ended in a Rust panic trace (measured, two at a time).
     env = {**os.environ, "PYTHONPATH": str(ROOT), "REACTOR_FRAME_CACHE": str(tmp_path)}
     command = [sys.executable, "-c", EXIT_SCRIPT, str(TESTDATA)]
@@ -474,8 +474,8 @@ def test_flooding_output_keeps_host_memory_bounded(make_reactor):
     growth = rss_mb() - before
     assert growth < 3 * (MAX_PENDING_BYTES >> 20) + 32, f"RSS grew {growth:.0f} MiB"
     written = 2 * mib << 20
-    assert r._output.dropped_bytes > written - 2 * MAX_PENDING_BYTES
-    assert sum(delivered.values()) + r._output.dropped_bytes >= written
+    assert r.dropped_output_bytes > written - 2 * MAX_PENDING_BYTES
+    assert sum(delivered.values()) + r.dropped_output_bytes >= written
     tail = info.value.stderr_tail
     assert len(tail.encode()) <= 16 << 10 and "flood: panicking" in tail
 
@@ -489,4 +489,4 @@ def test_output_within_the_limit_is_delivered_whole(make_reactor):
     r = make_reactor("flood", args=["flood", "4"], stdout=count("stdout"), stderr=count("stderr"))
     assert r.run() == 0
     assert delivered == {"stdout": (4 << 20) + len("flood done 4 MiB\n"), "stderr": 4 << 20}
-    assert r._output.dropped_bytes == 0
+    assert r.dropped_output_bytes == 0

@@ -178,14 +178,14 @@ def test_wasi_clock_and_poll_follow_the_virtual_clock_on_seed_binaries():
         started = time.perf_counter()
         r.loop_once()
         assert time.perf_counter() - started < 1.0  # a 5 s poll did not block
-        data = r.memory.read(r._store, 0, 8 + 8)
+        data = r.memory.read(r.store, 0, 8 + 8)
         first, second = struct.unpack("<QQ", data)
         assert first == before
         assert second == before + 5_000_000_000  # the poll moved virtual time
         assert clock.now_ns() == second
-        event = r.memory.read(r._store, 256, 256 + 16)
+        event = r.memory.read(r.store, 256, 256 + 16)
         assert struct.unpack_from("<Q", event)[0] == 7  # the subscription fired
-        assert struct.unpack("<I", r.memory.read(r._store, 512, 516))[0] == 1
+        assert struct.unpack("<I", r.memory.read(r.store, 512, 516))[0] == 1
 
 
 def test_virtual_step_is_bounded_by_rounds_not_wall_time(make_reactor):

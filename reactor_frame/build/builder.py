@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import abi
-from ..errors import BuildError, CompileError, NotMainPackageError
+from ..errors import BuildError, CompileError, GoVersionError, NotMainPackageError
 from ..wasmfile import WasmFormatError, read_wasm
-from .overlay import write_overlay
-from .toolchain import GoToolchain, find_go
+from .overlay import GUEST_PACKAGE, write_overlay
+from .toolchain import MIN_GO_VERSION, GoToolchain, find_go
 from .verify import verify_loads
 
 
@@ -40,6 +40,14 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
         return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise BuildError(f"could not run {cmd[0]}: {exc.strerror or exc}") from None
+
+
+def overlay_failed(go_output: str) -> bool:
+    """Whether ``go build`` output reports errors in the overlaid runtime or
+    guest package (``# runtime`` / ``# reactorframe/guest`` sections), not in
+    the user's program."""
+    return any(line.strip() in ("# runtime", f"# {GUEST_PACKAGE}")
+               for line in go_output.splitlines())
 
 
 def build_reactor(
@@ -91,7 +99,13 @@ def build_reactor(
         say("running go " + " ".join(cmd[1:]))
         built = _run(cmd, pkgdir, env)
     if built.returncode != 0:
-        raise CompileError(f"go build failed for {pkgdir}:\n{built.stderr.strip()}")
+        output = built.stderr.strip()
+        if overlay_failed(output):
+            raise GoVersionError(
+                f"{toolchain.version_text} cannot compile reactor-frame's runtime overlay, so this "
+                f"Go release is not supported; use Go {MIN_GO_VERSION[0]}.{MIN_GO_VERSION[1]} to "
+                f"the newest tested release (see docs/abi.md).\n{output}")
+        raise CompileError(f"go build failed for {pkgdir}:\n{output}")
 
     data = out.read_bytes()
     try:

@@ -6,7 +6,8 @@ the ``reactorframe/guest`` package (shipped in ``reactor_frame/goguest``) are
 added as a new standard-library package, and two of the
 toolchain's wasip1 files are replaced by copies in which the functions our
 files take over are renamed (``beforeIdle`` becomes ``beforeIdleStock`` and so
-on), so ours can call the originals. The copies are made per build from the
+on), so ours can call the originals. Our Go files name them in
+``//reactorframe:renames FILE NAME...`` directives, the one list of them. The copies are made per build from the
 toolchain at hand, so the overlay follows whatever Go release is installed.
 """
 
@@ -20,11 +21,7 @@ from pathlib import Path
 from ..errors import GoVersionError
 from .toolchain import GoToolchain
 
-#: runtime file -> functions our runtime files take over in it.
-RENAMED_FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "lock_wasip1.go": ("beforeIdle", "checkTimeouts"),
-    "os_wasip1.go": ("nanotime1", "walltime1"),
-}
+_RENAMES = re.compile(r"^//reactorframe:renames (\S+)((?: \w+)+)$", re.MULTILINE)
 
 
 #: Import path of the guest package (shipped in ``reactor_frame/goguest``),
@@ -51,6 +48,16 @@ def _go_files(directory: str) -> dict[str, str]:
     }
 
 
+def renamed_functions() -> dict[str, tuple[str, ...]]:
+    """Stock runtime file -> functions our runtime files take over in it,
+    read from their ``//reactorframe:renames FILE NAME...`` directives."""
+    renames: dict[str, tuple[str, ...]] = {}
+    for text in runtime_sources().values():
+        for match in _RENAMES.finditer(text):
+            renames[match[1]] = renames.get(match[1], ()) + tuple(match[2].split())
+    return renames
+
+
 def rename_functions(source: str, names: tuple[str, ...], filename: str) -> str:
     """Rename top-level ``func NAME(`` declarations to ``NAMEStock``."""
     for name in names:
@@ -68,7 +75,7 @@ def write_overlay(toolchain: GoToolchain, workdir: Path) -> Path:
     """Write the overlay files and JSON into ``workdir``; return the JSON path."""
     runtime_dir = toolchain.goroot / "src" / "runtime"
     replace: dict[str, str] = {}
-    for filename, names in RENAMED_FUNCTIONS.items():
+    for filename, names in renamed_functions().items():
         original = runtime_dir / filename
         try:
             text = original.read_text(encoding="utf-8")

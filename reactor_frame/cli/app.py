@@ -17,6 +17,7 @@ from . import demo as demo_cmd
 from . import inspect as inspect_cmd
 from . import run as run_cmd
 from .exits import EXIT_FAILURE, EXIT_INTERRUPTED, Reportable, explain
+from .types import Subparsers
 
 PROG = "reactor-frame"
 
@@ -34,7 +35,7 @@ class Command(Protocol):
     NAME: str
 
     def register(
-        self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+        self, subparsers: Subparsers,
     ) -> argparse.ArgumentParser: ...
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 
 from .delegate import delegate
+from .types import Subparsers
 
 NAME = "bench"
 HELP = "run the benchmark suite and print a table (see: reactor-frame bench --help)"
 
 
 def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    subparsers: Subparsers,
 ) -> argparse.ArgumentParser:
     """Add ``bench`` to ``subparsers``; return its parser."""
     # Listed for the top-level help only: `bench` arguments are never parsed here.

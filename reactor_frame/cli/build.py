@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import TextIO
 
 from ..build import build_reactor
+from .types import Subparsers
 
 NAME = "build"
 TAKES_EXTRA = True
@@ -26,7 +27,7 @@ HEARTBEAT_S = 5.0
 
 
 def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    subparsers: Subparsers,
 ) -> argparse.ArgumentParser:
     """Add ``build`` to ``subparsers``; return its parser."""
     p = subparsers.add_parser(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 
 from .delegate import delegate
+from .types import Subparsers
 
 NAME = "demo"
 HELP = "run a bundled demo (see: reactor-frame demo --help)"
 
 
 def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    subparsers: Subparsers,
 ) -> argparse.ArgumentParser:
     """Add ``demo`` to ``subparsers``; return its parser."""
     # Listed for the top-level help only: `demo` arguments are never parsed here.

@@ -10,13 +10,11 @@ clock every wait is a jump of the clock to the deadline.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from time import perf_counter_ns
 from typing import TypeVar
 
 from ..abi import LoopResult
-from ..clock import VirtualClock
 from ..host.reactor import Reactor
 from .stats import RunStats
 
@@ -51,11 +49,7 @@ def by_frames(reactor: Reactor, budget_ms: float, stats: RunStats) -> None:
 def wait_for_timer(reactor: Reactor, stats: RunStats) -> None:
     """Sleep (or, on a virtual clock, jump) until the guest's next timer."""
     delay_ns = reactor.next_timer_ns() or 0
-    clock = reactor.clock
-    if isinstance(clock, VirtualClock):
-        clock.advance_ns(delay_ns)
-    else:
-        time.sleep(delay_ns / 1e9)
+    reactor.clock.wait_ns(delay_ns)
     stats.waits += 1
     stats.waited_ns += delay_ns
 

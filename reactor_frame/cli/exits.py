@@ -16,7 +16,7 @@ N           ``run``: the guest's own exit code (``os.Exit(N)``)
 
 from __future__ import annotations
 
-from ..errors import GoPanicError, ReactorError
+from ..errors import GoPanicError, ReactorError, first_line
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -44,7 +44,7 @@ def explain(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, GoPanicError):
         # The Go runtime's panic message and trace already went to stderr as
         # the guest wrote them; the error line only names what happened.
-        return _first_line(exc).rstrip(":"), EXIT_GO_FATAL
+        return first_line(exc).rstrip(":"), EXIT_GO_FATAL
     if isinstance(exc, ReactorError):
         # Whole: a compile error's compiler output, a trap's wasm backtrace.
         return str(exc).rstrip(), EXIT_FAILURE
@@ -52,8 +52,3 @@ def explain(exc: BaseException) -> tuple[str, int]:
         where = f"{exc.filename}: " if exc.filename is not None else ""
         return f"{where}{exc.strerror or exc}", EXIT_FAILURE
     raise TypeError(f"not a reportable error: {exc!r}")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

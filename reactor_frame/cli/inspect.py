@@ -10,6 +10,7 @@ from typing import Any
 from .. import abi
 from ..wasmfile import Extern, FuncType, WasmFormatError, WasmInfo, read_wasm
 from .exits import CommandError
+from .types import Subparsers
 
 NAME = "inspect"
 TAKES_EXTRA = False
@@ -24,7 +25,7 @@ memory; its custom sections; and the Go version and package recorded in it."""
 
 
 def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    subparsers: Subparsers,
 ) -> argparse.ArgumentParser:
     """Add ``inspect`` to ``subparsers``; return its parser."""
     p = subparsers.add_parser(NAME, help="describe a .wasm file", description=_DESCRIPTION)

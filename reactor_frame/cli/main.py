@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .app import run
+
 
 def main(argv: list[str] | None = None) -> int:
-    from .app import run
     return run(sys.argv[1:] if argv is None else argv)

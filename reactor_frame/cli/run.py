@@ -16,6 +16,7 @@ from ..host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
 from . import drive
 from .exits import EXIT_GO_FATAL, CommandError
 from .stats import RunStats
+from .types import Subparsers
 
 NAME = "run"
 TAKES_EXTRA = True
@@ -40,7 +41,7 @@ exit status:
 
 
 def register(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    subparsers: Subparsers,
 ) -> argparse.ArgumentParser:
     """Add ``run`` to ``subparsers``; return its parser."""
     p = subparsers.add_parser(

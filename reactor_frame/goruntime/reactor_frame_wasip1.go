@@ -8,9 +8,12 @@
 // with -buildmode=c-shared the WASI reactor ABI: go_start_main queues main and
 // go_tick lets the host decide when goroutines run.
 //
-// The build tool also renames four functions in the toolchain's own
-// lock_wasip1.go and os_wasip1.go (to beforeIdleStock, checkTimeoutsStock,
-// nanotime1Stock and walltime1Stock) so that this file can provide them.
+// The build tool also renames the functions listed in the directives below
+// in the toolchain's own files (beforeIdle becomes beforeIdleStock, and so
+// on) so that this file can provide them and call the originals.
+//
+//reactorframe:renames lock_wasip1.go beforeIdle checkTimeouts
+//reactorframe:renames os_wasip1.go nanotime1 walltime1
 
 package runtime
 

@@ -11,6 +11,7 @@ clock from memory instead of calling back into Python.
 from __future__ import annotations
 
 import ctypes
+from typing import Any
 
 from ..errors import InvalidModuleError
 
@@ -41,14 +42,17 @@ class ControlBlock(ctypes.LittleEndianStructure):
     ]
 
 
-def map_control_block(base: int, size: int, address: int, name: str) -> ControlBlock | None:
-    """The control block at guest ``address`` in memory at host ``base`` of
-    ``size`` bytes, or None when there is none there (address out of range,
-    no magic number: the reactor then runs on the seed ABI).
+def map_control_block(memory: Any, store: Any, address: int, name: str) -> ControlBlock | None:
+    """The control block at guest ``address`` in ``memory`` (a
+    ``wasmtime.Memory`` of ``store``), or None when there is none there
+    (address out of range, no magic number: the reactor then runs on the
+    seed ABI).
 
     Raises :class:`InvalidModuleError` for a control block of another
     version: its fields cannot be trusted to mean what this host reads.
     """
+    base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
+    size = memory.data_len(store)
     if address <= 0 or address + ctypes.sizeof(ControlBlock) > size:
         return None
     block = ControlBlock.from_address(base + address)

@@ -90,10 +90,10 @@ class OutputCapture:
         """Called with (fd, text) for each delivered chunk (used by hooks)."""
 
     # Called on wasmtime's worker thread: must never raise, must return None.
-    def _on_stdout(self, data: bytes) -> None:
+    def on_stdout(self, data: bytes) -> None:
         self._push(STDOUT, data)
 
-    def _on_stderr(self, data: bytes) -> None:
+    def on_stderr(self, data: bytes) -> None:
         self._push(STDERR, data)
 
     def _push(self, fd: int, data: bytes) -> None:

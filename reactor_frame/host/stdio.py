@@ -13,13 +13,17 @@ from __future__ import annotations
 import ctypes
 import struct
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
-from ..interop.trampoline import define_unchecked
+from .._wasmtime import define_unchecked
+from ..errors import ReactorClosedError
 from .output import STDERR, STDOUT, OutputCapture
 from .wasi import WASI
+
+if TYPE_CHECKING:
+    from .reactor import Reactor
 
 _ERRNO_SUCCESS = 0
 _ERRNO_BADF = 8
@@ -29,58 +33,57 @@ _U32 = 0xFFFF_FFFF
 _IOVEC = struct.Struct("<II")
 
 
-class StdioLink:
-    """The guest memory ``fd_write`` reads, attached once instantiated. Holds
-    the store weakly: the definition must not keep its reactor alive."""
+class _Memory:
+    """The memory ``fd_write`` reads: found through the reactor (held weakly:
+    the definition must not keep it alive) on first use, as the guest
+    instance does not exist yet when ``fd_write`` is defined."""
 
-    def __init__(self) -> None:
-        self._memory: wasmtime.Memory | None = None
-        self._store: weakref.ref[wasmtime.Store] | None = None
-        self._base = 0
-        self._known_size = 0
-        """The size last read: memory never shrinks, so an access within it
-        needs no new read."""
-
-    def attach(self, memory: wasmtime.Memory, store: wasmtime.Store) -> None:
-        """Use ``memory`` of ``store`` (memory that never moves: see ReactorEngine)."""
-        self._memory = memory
-        self._store = weakref.ref(store)
-        self._base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
+    def __init__(self, reactor: "Reactor") -> None:
+        self._reactor = weakref.ref(reactor)
+        self.base = 0
+        self.known_size = 0
+        """The size last read: memory never shrinks (nor moves: see
+        ReactorEngine), so an access within it needs no new read."""
 
     def size(self) -> int:
-        """The memory's current size; 0 when detached or closed."""
-        store = self._store() if self._store is not None else None
-        if store is None or self._memory is None:
-            self._known_size = 0
+        """The memory's current size; 0 when the reactor is gone or closed."""
+        try:
+            reactor = self._reactor()
+            memory, store = reactor.memory, reactor.store  # type: ignore[union-attr]
+        except (AttributeError, ReactorClosedError):  # gone, closed, or not yet instantiated
+            self.known_size = 0
             return 0
-        self._known_size = self._memory.data_len(store)
-        return self._known_size
+        if not self.base:
+            self.base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
+        self.known_size = memory.data_len(store)
+        return self.known_size
 
 
-def define_stdio(linker: wasmtime.Linker, output: OutputCapture) -> StdioLink:
-    """Define WASI ``fd_write`` in ``linker``: fds 1 and 2 go to ``output``;
-    others get EBADF. Pointers are checked like WASI (EFAULT, EINVAL).
-    Returns the link to :meth:`~StdioLink.attach` the memory to."""
-    link = StdioLink()
+def define_stdio(linker: wasmtime.Linker, output: OutputCapture, reactor: "Reactor") -> None:
+    """Define WASI ``fd_write`` in ``linker`` for ``reactor``: fds 1 and 2 go
+    to ``output``; others get EBADF. Pointers are checked like WASI (EFAULT,
+    EINVAL)."""
+    mem = _Memory(reactor)
 
     def fd_write(fd: int, iovs: int, count: int, nwritten_ptr: int) -> int:
         if fd not in (STDOUT, STDERR):
             return _ERRNO_BADF
         if iovs % 4 or nwritten_ptr % 4:
             return _ERRNO_INVAL
-        base, size = link._base, link._known_size
+        size = mem.known_size
         end = max(iovs + _IOVEC.size * count, nwritten_ptr + 4)
-        if end > size and end > (size := link.size()):
+        if end > size and end > (size := mem.size()):
             return _ERRNO_FAULT
+        base = mem.base
         if count == 1:
             ptr, length = _IOVEC.unpack(ctypes.string_at(base + iovs, _IOVEC.size))
-            if ptr + length > size and ptr + length > (size := link.size()):
+            if ptr + length > size and ptr + length > (size := mem.size()):
                 return _ERRNO_FAULT
             data = ctypes.string_at(base + ptr, length)
         else:
             parts = []
             for ptr, length in _IOVEC.iter_unpack(ctypes.string_at(base + iovs, _IOVEC.size * count)):
-                if ptr + length > size and ptr + length > (size := link.size()):
+                if ptr + length > size and ptr + length > (size := mem.size()):
                     return _ERRNO_FAULT
                 parts.append(ctypes.string_at(base + ptr, length))
             data = b"".join(parts)
@@ -95,4 +98,3 @@ def define_stdio(linker: wasmtime.Linker, output: OutputCapture) -> StdioLink:
 
     i32 = wasmtime.ValType.i32()
     define_unchecked(linker, WASI, "fd_write", wasmtime.FuncType([i32, i32, i32, i32], [i32]), invoke)
-    return link

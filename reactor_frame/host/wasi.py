@@ -8,12 +8,14 @@ import os
 import random
 import struct
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import wasmtime
 
+from .._wasmtime import guarded
 from ..clock import VirtualClock
 from ..errors import ReactorError
 from .output import OutputCapture
@@ -75,8 +77,8 @@ def make_wasi_config(
             config.stdin_file = name
         finally:
             os.unlink(name)
-    config.stdout_custom = output._on_stdout
-    config.stderr_custom = output._on_stderr
+    config.stdout_custom = output.on_stdout
+    config.stderr_custom = output.on_stderr
     return config
 
 
@@ -102,8 +104,6 @@ def define_virtual_time(linker: wasmtime.Linker, link: VirtualTimeLink) -> None:
     pointer outside memory gives EFAULT, a misaligned one or an unknown clock
     or subscription type EINVAL; no guest value makes the host raise.
     """
-    import time as _time
-
     clock = link.clock
 
     def clock_time_get(caller: wasmtime.Caller, clock_id: int, _precision: int, out_ptr: int) -> int:
@@ -111,9 +111,9 @@ def define_virtual_time(linker: wasmtime.Linker, link: VirtualTimeLink) -> None:
         if clock_id == _CLOCK_REALTIME:
             value = clock.wall_ns()
         elif clock_id == _CLOCK_MONOTONIC:
-            value = _time.monotonic_ns() if link.guest_reads_block else clock.now_ns()
+            value = time.monotonic_ns() if link.guest_reads_block else clock.now_ns()
         elif clock_id in (_CLOCK_PROCESS_CPUTIME, _CLOCK_THREAD_CPUTIME):
-            value = _time.thread_time_ns()
+            value = time.thread_time_ns()
         else:
             return _ERRNO_INVAL
         return _write(caller, out_ptr & _U32, _U64.pack(value), align=8)
@@ -180,9 +180,9 @@ def define_virtual_time(linker: wasmtime.Linker, link: VirtualTimeLink) -> None:
         return _write(caller, nevents_ptr, _U32_STRUCT.pack(nevents), align=4)
 
     i32, i64 = wasmtime.ValType.i32(), wasmtime.ValType.i64()
-    linker.define_func(WASI, "clock_time_get", wasmtime.FuncType([i32, i64, i32], [i32]), clock_time_get,
+    linker.define_func(WASI, "clock_time_get", wasmtime.FuncType([i32, i64, i32], [i32]), guarded(clock_time_get),
                        access_caller=True)
-    linker.define_func(WASI, "poll_oneoff", wasmtime.FuncType([i32, i32, i32, i32], [i32]), poll_oneoff,
+    linker.define_func(WASI, "poll_oneoff", wasmtime.FuncType([i32, i32, i32, i32], [i32]), guarded(poll_oneoff),
                        access_caller=True)
 
 
@@ -199,7 +199,7 @@ def define_seeded_random(linker: wasmtime.Linker, seed: int) -> None:
         return _write(caller, buf_ptr, rng.randbytes(length))
 
     i32 = wasmtime.ValType.i32()
-    linker.define_func(WASI, "random_get", wasmtime.FuncType([i32, i32], [i32]), random_get,
+    linker.define_func(WASI, "random_get", wasmtime.FuncType([i32, i32], [i32]), guarded(random_get),
                        access_caller=True)
 
 

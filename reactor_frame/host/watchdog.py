@@ -31,7 +31,8 @@ import time
 import weakref
 
 import wasmtime
-from wasmtime import _bindings
+
+from .._wasmtime import EpochDeadline
 
 #: Epoch period in seconds: a call is stopped between its timeout and about
 #: three periods later.
@@ -44,8 +45,6 @@ _MARGIN = 2
 
 #: A deadline no call reaches (at one epoch per PERIOD_S: ~1.4 billion years).
 _NEVER = 1 << 62
-
-_set_deadline = _bindings._wasmtime_context_set_epoch_deadline
 
 _tickers: "weakref.WeakKeyDictionary[wasmtime.Engine, EpochTicker]" = weakref.WeakKeyDictionary()
 _tickers_lock = threading.Lock()
@@ -134,7 +133,7 @@ class CallWatchdog:
             )
         assert ticker is not None
         self._ticker = ticker
-        self._ctx = store._context()
+        self._deadline = EpochDeadline(store)
         self._ticks = min(_NEVER, math.ceil(timeout_s / PERIOD_S) + _MARGIN)
         self._armed_at = -1
         self.arm()  # now: instantiation runs the module's start function, if any
@@ -156,9 +155,4 @@ class CallWatchdog:
             scheduled = ticker.scheduled()
             if scheduled != self._armed_at:
                 self._armed_at = scheduled
-                _set_deadline(self._ctx, self._ticks + max(0, scheduled - ticker.epoch))
-
-    @staticmethod
-    def stopped(failure: BaseException) -> bool:
-        """Whether ``failure`` is the trap of a call the watchdog stopped."""
-        return isinstance(failure, wasmtime.Trap) and failure.trap_code == wasmtime.TrapCode.INTERRUPT
+                self._deadline.set(self._ticks + max(0, scheduled - ticker.epoch))

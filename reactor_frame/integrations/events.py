@@ -17,13 +17,8 @@ MOUSE_WHEEL    horizontal steps            vertical steps (up > 0)     pointer p
 WINDOW_RESIZE  new width                   new height                  0
 =============  ==========================  ==========================  ================
 
-Kinds from ``USER`` up are free for an application's own events. A Go
-program mirrors the kinds it handles, e.g.::
-
-    const (
-        kindKeyDown   = 1
-        kindMouseDown = 4
-    )
+Kinds from ``USER`` up are free for an application's own events. The Go
+package exports the same kinds (``guest.KindKeyDown``, ``guest.KindMouseDown``...).
 """
 
 from __future__ import annotations

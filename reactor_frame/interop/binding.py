@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
+from .._wasmtime import Invoke
 from ..errors import InteropError
-from ..wasmfile import FuncType
+from ..wasmfile import FuncType, wasm_signature
 from .hostfuncs import HostFunction
-from .trampoline import Invoke
 from .wasmtypes import MEMORY_SPECS, SLOT_TYPES, getter_for, setter_for
 
 if TYPE_CHECKING:
@@ -27,11 +27,6 @@ MemorySource = Callable[[], "GuestMemoryView"]
 Reader = Callable[[Any], Any]
 
 _U32 = 0xFFFFFFFF
-
-
-def wasm_signature(functype: wasmtime.FuncType) -> FuncType:
-    """A wasmtime function type as names, for matching and messages."""
-    return FuncType(tuple(str(t) for t in functype.params), tuple(str(t) for t in functype.results))
 
 
 def bind_import(hf: HostFunction, label: str, functype: wasmtime.FuncType,

@@ -1,7 +1,7 @@
 """Calling the guest's ``//go:wasmexport`` functions from Python.
 
 ``r.exports.name(*args)`` goes through a :class:`GuestFunction` prepared
-once per export: its type is resolved, a :class:`FastCall` holds the raw
+once per export: its type is resolved, an ``UncheckedCall`` holds the raw
 argument/result slots, and one checking setter per parameter converts
 Python values. A call then costs the setters plus one C call, and it runs
 through the reactor's guest-call path (lock, re-entrancy check, output
@@ -25,9 +25,8 @@ import wasmtime
 
 from .. import abi
 from ..errors import InteropError, ReactorClosedError
-from ..host.fastcall import FastCall
-from ..host.reactor import _EXITED, _RUNNING
-from .binding import wasm_signature
+from ..host.instance import EXITED, RUNNING
+from ..wasmfile import wasm_signature
 from .guestabi import EXPORT_PREFIX
 from .wasmtypes import INT_RANGES, WASM_TYPES, setter_for
 
@@ -50,8 +49,7 @@ class GuestFunction:
 
     __slots__ = ("name", "signature", "_reactor", "_fc", "_params", "_setters", "_result", "_arity")
 
-    def __init__(self, reactor: "Reactor", name: str, func: wasmtime.Func,
-                 functype: wasmtime.FuncType) -> None:
+    def __init__(self, reactor: "Reactor", name: str, functype: wasmtime.FuncType) -> None:
         sig = wasm_signature(functype)
         unsupported = [t for t in (*sig.params, *sig.results) if t not in WASM_TYPES]
         if unsupported:
@@ -61,9 +59,9 @@ class GuestFunction:
         self.name = name
         self.signature = sig
         self._reactor = reactor
-        fc = FastCall(reactor._store, func, max(len(sig.params), len(sig.results)))  # type: ignore[arg-type]
+        fc = reactor.prepare_export(name, max(len(sig.params), len(sig.results)))
         self._fc = fc
-        slots = [fc._vals[i] for i in range(max(1, len(sig.params), len(sig.results)))]
+        slots = [fc.slot(i) for i in range(max(1, len(sig.params), len(sig.results)))]
         self._arity = len(sig.params)
         # Fast path: ctypes stores the value and rejects wrong types; only the
         # integer range needs a check (ctypes would wrap silently).
@@ -78,7 +76,7 @@ class GuestFunction:
 
     def __call__(self, *args: Any) -> Any:
         r = self._reactor
-        if r._state != _RUNNING:
+        if r.state is not RUNNING:
             self._raise_not_running()
         if len(args) != self._arity:
             raise InteropError(
@@ -95,11 +93,8 @@ class GuestFunction:
             # raise InteropError saying what is wrong.
             for put, arg in zip(self._setters, args):
                 put(arg)
-        if r._virtual and r.clock.generation != r._clock_generation:  # type: ignore[attr-defined]
-            r._publish_clock()  # the export sees the host's latest virtual time, as a tick would
-        r._wake = True  # whatever the export did, the next step calls the guest
-        r._guest_call(self._fc)
-        if r._state != _RUNNING and self.signature.results:
+        r.call_export(self._fc)
+        if r.state is not RUNNING and self.signature.results:
             raise ReactorClosedError(
                 f"{r.name}: the guest exited (code {r.exit_code}) during exports.{self.name}(), "
                 "which therefore returned no value"
@@ -108,12 +103,12 @@ class GuestFunction:
 
     def _raise_not_running(self) -> None:
         r = self._reactor
-        if r._state == _EXITED:
+        if r.state is EXITED:
             raise ReactorClosedError(
                 f"{r.name}: the guest exited (code {r.exit_code}); exports.{self.name} can no "
                 "longer be called"
             )
-        raise ReactorClosedError(r._closed_reason)
+        raise ReactorClosedError(r.closed_reason)
 
     def __repr__(self) -> str:
         return f"<GuestFunction {self.name}{self.signature}>"
@@ -157,7 +152,7 @@ class GuestExports:
 
     def _prepare(self, name: str) -> GuestFunction:
         r = self._reactor
-        r._check_open()
+        r.check_open()
         if name in ABI_EXPORTS:
             raise InteropError(
                 f"{name} is part of the reactor ABI and is called by the Reactor itself; use "
@@ -170,7 +165,7 @@ class GuestExports:
                 f"{r.name} has no exported function {name!r} (its exports: {known}); export a Go "
                 f"function with //go:wasmexport {name}"
             )
-        return GuestFunction(r, name, r._exports_raw[name], functype)  # type: ignore[arg-type]
+        return GuestFunction(r, name, functype)
 
     def __contains__(self, name: object) -> bool:
         return name in self._types and name not in ABI_EXPORTS

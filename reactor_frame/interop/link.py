@@ -11,15 +11,16 @@ from typing import TYPE_CHECKING
 
 import wasmtime
 
+from .._wasmtime import define_unchecked
 from ..errors import InteropError, InvalidModuleError, ReactorClosedError
 from ..host.wasi import WASI
+from ..wasmfile import wasm_signature
 from . import guestabi
-from .binding import bind_import, wasm_signature
+from .binding import bind_import
 from .hostcall import HostCalls
 from .hostfuncs import HostFunction, ImportsSpec, collect
 from .memory import GuestMemoryView
 from .shared import SharedBuffer, SharedRegistry
-from .trampoline import define_unchecked
 
 if TYPE_CHECKING:
     from ..host.reactor import Reactor

@@ -15,15 +15,12 @@ from __future__ import annotations
 import ctypes
 from typing import TYPE_CHECKING, Any
 
-from wasmtime import _bindings
-
-from ..errors import InteropError, ReactorClosedError
+from .._wasmtime import MemorySize
+from ..errors import InteropError
 from .optional import require_numpy
 
 if TYPE_CHECKING:
     from ..host.reactor import Reactor
-
-_data_size = _bindings._wasmtime_memory_data_size
 
 
 class GuestMemoryView:
@@ -35,12 +32,9 @@ class GuestMemoryView:
     """
 
     def __init__(self, reactor: "Reactor") -> None:
-        store = reactor._store
-        if store is None:
-            raise ReactorClosedError(reactor._closed_reason)
+        store = reactor.store
         self._reactor = reactor
-        self._ctx = store._context()
-        self._memory = ctypes.byref(reactor.memory._memory)
+        self._size = MemorySize(store, reactor.memory)
         pointer = reactor.memory.data_ptr(store)
         self._base: int = ctypes.cast(pointer, ctypes.c_void_p).value or 0
         self._whole: memoryview | None = None
@@ -48,10 +42,8 @@ class GuestMemoryView:
     @property
     def size(self) -> int:
         """The memory's current length in bytes."""
-        if self._reactor._store is None:
-            raise ReactorClosedError(self._reactor._closed_reason)
-        size: int = _data_size(self._ctx, self._memory)
-        return size
+        self._reactor.check_open()
+        return self._size.size()
 
     @property
     def address(self) -> int:
@@ -116,5 +108,5 @@ class GuestMemoryView:
         return np.frombuffer(self.view(ptr, count * dt.itemsize), dtype=dt)
 
     def __repr__(self) -> str:
-        state = "closed" if self._reactor._store is None else f"{self.size} bytes"
+        state = "closed" if self._reactor.closed else f"{self.size} bytes"
         return f"<GuestMemoryView of {self._reactor.name!r}: {state}>"

@@ -54,8 +54,7 @@ class SharedBuffer:
         self._current()  # fail now if the guest never shared it
 
     def _current(self) -> SharedRecords:
-        if self._reactor._store is None:
-            raise ReactorClosedError(self._reactor._closed_reason)
+        self._reactor.check_open()
         found = self._registry.records.get(self.name)
         if found is None:
             names = ", ".join(repr(n) for n in sorted(self._registry.records)) or "none yet"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from time import perf_counter_ns
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from ..clock import VirtualClock
+from ..clock import VirtualClock, check_ms
 from .report import StepReport
-from .step import finish_report, needs_call, run_until
+from .step import finish_report, run_until
 
 if TYPE_CHECKING:
     from ..host.reactor import Reactor
@@ -49,8 +49,7 @@ class FrameScheduler:
         virtual clock of these reactors forward, stopping at each timer
         deadline on the way; reactors on real time just step."""
         started = perf_counter_ns()
-        if budget_ms < 0:
-            raise ValueError(f"budget_ms must be >= 0, not {budget_ms}")
+        check_ms("budget_ms", budget_ms)
         end_ns = started + int(budget_ms * 1_000_000)
         reports = [StepReport(budget_ms=budget_ms) for _ in self.reactors]
         count = len(self.reactors)
@@ -63,7 +62,7 @@ class FrameScheduler:
 
         def guarded(i: int, r: "Reactor", share_end: int) -> None:
             try:
-                if not r._main_started:
+                if not r.main_started:
                     r.start_main()
                 run_until(r, reports[i], share_end, None)
             except Exception as exc:  # noqa: BLE001 - keep the frame going, raise after
@@ -74,18 +73,18 @@ class FrameScheduler:
             for clock, target in targets:
                 members = [(i, r) for i, r in live
                            if r.clock is clock and not r.done and not r.closed]
-                if any(r._wake and i not in capped for i, r in members):
+                if any(r.woken and i not in capped for i, r in members):
                     continue
                 due = [r.deadline_ns for _, r in members
                        if r.deadline_ns is not None and r.deadline_ns <= target]
                 clock.advance_to_ns(min(due) if due else target)
             workers = [(i, r) for i, r in live
                        if i not in capped and not r.done and not r.closed
-                       and (not r._main_started or needs_call(r, r.clock.now_ns()))]
+                       and (not r.main_started or r.wants_call(r.clock.now_ns()))]
             if perf_counter_ns() >= end_ns and any(rep.calls for rep in reports):
                 # Out of time: real-time reactors wait for the next frame;
                 # virtual ones finish their simulated instant (determinism).
-                workers = [(i, r) for i, r in workers if r._virtual]
+                workers = [(i, r) for i, r in workers if r.virtual_time]
                 if not workers and not targets:
                     break
             if not workers:
@@ -96,7 +95,7 @@ class FrameScheduler:
                 now = perf_counter_ns()
                 share_end = now + max(0, end_ns - now) // (len(workers) - n)
                 guarded(i, r, share_end)
-                if r._virtual and r._wake:
+                if r.virtual_time and r.woken:
                     capped.add(i)
         for clock, target in targets:
             clock.advance_to_ns(target)
@@ -113,8 +112,7 @@ class FrameScheduler:
                  advance_ms: float | None) -> list[tuple[VirtualClock, int]]:
         if advance_ms is None:
             return []
-        if advance_ms < 0:
-            raise ValueError(f"advance_ms must be >= 0, not {advance_ms}")
-        clocks = {id(r.clock): r.clock for _, r in live if isinstance(r.clock, VirtualClock)}
+        check_ms("advance_ms", advance_ms)
+        clocks = {id(r.clock): cast(VirtualClock, r.clock) for _, r in live if r.virtual_time}
         advance_ns = round(advance_ms * 1_000_000)
         return [(c, c.now_ns() + advance_ns) for c in clocks.values()]

@@ -79,20 +79,21 @@ class Hooks:
             for fn in list(callbacks):
                 fn(owner, *args)
 
-    def _emit_output(self, fd: int, text: str) -> None:
+    # The emitters: called by the reactor and its step, not by users.
+    def emit_output(self, fd: int, text: str) -> None:
         self._fire("output", _STREAMS.get(fd, str(fd)), text)
 
-    def _emit_timer(self, deadline_ns: int) -> None:
+    def emit_timer(self, deadline_ns: int) -> None:
         self._fire("timer", deadline_ns)
 
-    def _emit_idle(self) -> None:
+    def emit_idle(self) -> None:
         self._fire("idle")
 
-    def _emit_exit(self, _reactor: "Reactor", code: int) -> None:
+    def emit_exit(self, code: int) -> None:
         self._fire("exit", code)
 
-    def _emit_error(self, _reactor: "Reactor", exc: BaseException) -> None:
+    def emit_error(self, exc: BaseException) -> None:
         self._fire("error", exc)
 
-    def _emit_step(self, report: "StepReport") -> None:
+    def emit_step(self, report: "StepReport") -> None:
         self._fire("step", report)

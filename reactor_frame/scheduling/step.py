@@ -32,49 +32,50 @@ How a step spends its budget:
 
 from __future__ import annotations
 
+import math
 from time import perf_counter_ns
 from typing import TYPE_CHECKING
 
 from ..abi import LoopResult
-from ..errors import ReactorClosedError, ReactorError
+from ..clock import check_ms
+from ..errors import ReactorError
 from .report import StepReport
 
 if TYPE_CHECKING:
     from ..host.reactor import Reactor
 
 _IDLE = LoopResult.IDLE
+#: Default wall-time bound, in seconds, on one step on a virtual clock.
+DEFAULT_MAX_STEP_WALL_S = 5.0
 
 
-def needs_call(r: "Reactor", now_ns: int) -> bool:
-    """Whether the guest may have work at ``now_ns`` (on its clock)."""
-    if r._wake:
-        return True
-    deadline = r.deadline_ns
-    return deadline is not None and now_ns >= deadline
+def checked_wall_cap(max_step_wall_s: float | None) -> float | None:
+    """``max_step_wall_s`` if valid (positive seconds, or None), else ValueError."""
+    if max_step_wall_s is not None and not 0 < max_step_wall_s < math.inf:
+        raise ValueError(f"max_step_wall_s must be a positive number of seconds or None, "
+                         f"not {max_step_wall_s!r}")
+    return max_step_wall_s
 
 
 def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None) -> StepReport:
     """``Reactor.step``: see the module docstring."""
     started = perf_counter_ns()
-    if budget_ms < 0:
-        raise ValueError(f"budget_ms must be >= 0, not {budget_ms}")
-    if r.closed:
-        raise ReactorClosedError(r._closed_reason)
+    check_ms("budget_ms", budget_ms)
+    r.check_open()
     report = StepReport(budget_ms=budget_ms)
     clock = r.clock
     target_ns = None
     if advance_ms is not None:
-        if not r._virtual:
+        if not r.virtual_time:
             raise ReactorError("advance_ms needs a reactor on a VirtualClock (Reactor(..., clock=VirtualClock()))")
-        if advance_ms < 0:
-            raise ValueError(f"advance_ms must be >= 0, not {advance_ms}")
+        check_ms("advance_ms", advance_ms)
         target_ns = clock.now_ns() + round(advance_ms * 1_000_000)
     end_ns = started + int(budget_ms * 1_000_000)
     cap_s = r.max_step_wall_s
     wall_end_ns = started + int(cap_s * 1e9) if cap_s is not None else None
 
     if not r.done:
-        if not r._main_started:
+        if not r.main_started:
             r.start_main()
         run_until(r, report, end_ns, target_ns, wall_end_ns)
     if target_ns is not None and not report.wall_capped:
@@ -89,7 +90,7 @@ def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | No
     perf_counter); on virtual time deterministically, moving the clock to
     each deadline up to ``target_ns``, unless the wall clock passes
     ``wall_end_ns`` (then ``report.wall_capped`` is set)."""
-    if r._virtual:
+    if r.virtual_time:
         _run_virtual(r, report, target_ns, wall_end_ns)
     else:
         _run_real(r, report, end_ns)
@@ -97,8 +98,8 @@ def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | No
 
 def _run_real(r: "Reactor", report: StepReport, end_ns: int) -> None:
     clock = r.clock
-    tick_for = r._tick_for_call is not None
-    while needs_call(r, clock.now_ns()):
+    tick_for = r.has_tick_for
+    while r.wants_call(clock.now_ns()):
         remaining = end_ns - perf_counter_ns()
         if remaining <= 0 and report.calls:
             return
@@ -114,13 +115,13 @@ def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None,
     rounds = 0
     while True:
         now = clock.now_ns()
-        if target_ns is not None and not r._wake:
+        if target_ns is not None and not r.woken:
             deadline = r.deadline_ns
             step_to = deadline if deadline is not None and deadline <= target_ns else target_ns
             if step_to > now:
                 clock.advance_to_ns(step_to)  # type: ignore[attr-defined]
                 now = step_to
-        if not needs_call(r, now):
+        if not r.wants_call(now):
             return
         if rounds >= r.max_rounds_per_step:
             return
@@ -138,12 +139,9 @@ def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None,
 
 def _count(r: "Reactor", report: StepReport) -> None:
     report.calls += 1
-    block = r._control
-    if block is not None:
-        report.ticks += max(1, block.rounds)
-        report.turns += block.turns
-    else:
-        report.ticks += 1
+    rounds, turns = r.last_tick_counts()
+    report.ticks += rounds
+    report.turns += turns
 
 
 def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:
@@ -153,7 +151,7 @@ def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:
     if deadline is not None and not r.closed:
         report.deadline_ns = deadline
         report.next_timer_ms = max(0, deadline - r.clock.now_ns()) / 1e6
-    report.idle = r.done or r.closed or (r.last_result == _IDLE and not r._wake)
+    report.idle = r.done or r.closed or (r.last_result == _IDLE and not r.woken)
     report.elapsed_ms = (perf_counter_ns() - started_ns) / 1e6
     if r.hooks:
-        r.hooks._emit_step(report)
+        r.hooks.emit_step(report)

@@ -220,6 +220,11 @@ func callHost(which int32, n uint32) int32 {
 	}
 }
 
+// wall_now is the guest's wall clock, in ns since the Unix epoch.
+//
+//go:wasmexport wall_now
+func wallNow() int64 { return time.Now().UnixNano() }
+
 // wait_timer blocks until a timer of ms milliseconds fires.
 //
 //go:wasmexport wait_timer

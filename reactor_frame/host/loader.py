@@ -1,0 +1,119 @@
+"""Loading a reactor: read the source, check it is a Go WASI reactor, compile.
+
+Checks run on the bytes before wasmtime sees them (:mod:`reactor_frame.wasmfile`),
+so a wrong file gets a precise :class:`InvalidModuleError` with a hint on how
+to build a reactor, not a compiler message.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Union
+
+import wasmtime
+
+from .. import abi
+from ..errors import InvalidModuleError
+from ..wasmfile import Extern, WasmFormatError, read_wasm, wasm_signature
+from .causes import cause_line
+from .engine import ReactorEngine
+
+Source = Union[str, os.PathLike, bytes, bytearray, memoryview, wasmtime.Module]
+
+BUILD_HINT = (
+    "Build a reactor with `reactor-frame build PKGDIR -o OUT.wasm` (stock Go >= 1.24), "
+    "or with a Go toolchain that has the wasi-reactor patches "
+    "(GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared)."
+)
+
+
+class ModuleExports:
+    """Export info of an already compiled module, shaped like ``WasmInfo``."""
+
+    def __init__(self, module: wasmtime.Module) -> None:
+        self.exports: dict[str, Extern] = {}
+        for exp in module.exports:
+            ty = exp.type
+            if isinstance(ty, wasmtime.FuncType):
+                self.exports[exp.name] = Extern(exp.name, "func", "", wasm_signature(ty))
+            elif isinstance(ty, wasmtime.MemoryType):
+                self.exports[exp.name] = Extern(exp.name, "memory")
+            else:
+                self.exports[exp.name] = Extern(exp.name, "other")
+
+
+def source_name(source: Source) -> str:
+    """A reactor's default name: the file name of a path, else "reactor"."""
+    return Path(source).name if isinstance(source, (str, os.PathLike)) else "reactor"
+
+
+def load_module(source: Source, engine: ReactorEngine) -> tuple[wasmtime.Module, Any]:
+    """The compiled module of ``source`` and its export info (``WasmInfo`` or
+    :class:`ModuleExports`). Raises :class:`InvalidModuleError` when it is not
+    a readable Go WASI reactor, ``TypeError`` for a source of the wrong type."""
+    if isinstance(source, wasmtime.Module):
+        exports = ModuleExports(source)
+        # Kinds and types matter: guest calls go through unchecked C calls.
+        missing = abi.missing_reactor_exports(exports)  # type: ignore[arg-type]
+        if missing:
+            raise InvalidModuleError(missing_message("the module", missing, "_start" in exports.exports))
+        return source, exports
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InvalidModuleError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InvalidModuleError(f"{path}: is a directory, not a .wasm file") from None
+        except OSError as exc:
+            raise InvalidModuleError(f"{path}: cannot read: {exc.strerror}") from None
+        label = str(path)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        label = "the module bytes"
+    else:
+        raise TypeError(
+            f"Reactor source must be a path, bytes or wasmtime.Module, not {type(source).__name__}"
+        )
+    try:
+        info = read_wasm(data)
+    except WasmFormatError as exc:
+        raise InvalidModuleError(f"{label}: {exc}") from None
+    missing = abi.missing_reactor_exports(info)
+    if missing:
+        raise InvalidModuleError(missing_message(label, missing, "_start" in info.exports))
+    try:
+        module = engine.compile(data)
+    except wasmtime.WasmtimeError as exc:
+        raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {cause_line(exc)}") from None
+    return module, info
+
+
+def missing_message(label: str, missing: list[str], is_command: bool) -> str:
+    """Why ``label`` is not a reactor, and how to build one."""
+    what = "a plain WASI command (it exports _start)" if is_command else "not a Go WASI reactor"
+    return (f"{label} is {what}: the reactor exports {', '.join(missing)} are missing or "
+            f"of the wrong type. {BUILD_HINT}")
+
+
+def instantiate_error(name: str, exc: BaseException) -> InvalidModuleError:
+    """The error for a failed instantiation of reactor ``name``."""
+    if isinstance(exc, wasmtime.ExitTrap):
+        return InvalidModuleError(
+            f"cannot instantiate {name}: its start function exited with code {exc.code}")
+    if isinstance(exc, wasmtime.Trap):  # not a WasmtimeError: a start function trapped
+        return InvalidModuleError(
+            f"cannot instantiate {name}: its start function trapped: {cause_line(exc)}")
+    text = cause_line(exc)
+    if "import" in text:
+        return InvalidModuleError(
+            f"cannot instantiate {name}: {text}. Provide the missing host "
+            "functions with imports={'module': {'name': callable}}.")
+    if "exceeds memory limits" in text:
+        return InvalidModuleError(
+            f"cannot instantiate {name}: {text}: max_memory_mb is below the memory "
+            "the module starts with; raise it")
+    return InvalidModuleError(f"cannot instantiate {name}: {text}")
+
