@@ -38,6 +38,7 @@ from .._wasmtime import EpochDeadline
 #: three periods later.
 PERIOD_S = 0.01
 _PERIOD_NS = int(PERIOD_S * 1e9)
+_monotonic_ns = time.monotonic_ns
 
 #: Epochs added to a timeout: the call may start just before an epoch ends,
 #: and the ticker's count may be one epoch behind the engine's (see ``arm``).
@@ -66,7 +67,8 @@ class EpochTicker:
         self._users = 0
         self._lock = threading.Lock()
         self._stop: threading.Event | None = None
-        self._origin_ns = time.monotonic_ns()
+        self.origin_ns = time.monotonic_ns()
+        """When (``time.monotonic_ns``) the schedule's epoch 0 was."""
 
     @staticmethod
     def for_engine(engine: wasmtime.Engine) -> "EpochTicker":
@@ -81,7 +83,7 @@ class EpochTicker:
         with self._lock:
             if self._stop is None:
                 # The schedule carries on from the current count.
-                self._origin_ns = time.monotonic_ns() - self.epoch * _PERIOD_NS
+                self.origin_ns = time.monotonic_ns() - self.epoch * _PERIOD_NS
                 stop = threading.Event()
                 threading.Thread(target=self._run, args=(stop,),
                                  name="reactor-frame-epoch", daemon=True).start()
@@ -97,12 +99,12 @@ class EpochTicker:
 
     def scheduled(self) -> int:
         """The epoch count the schedule is at now."""
-        return (time.monotonic_ns() - self._origin_ns) // _PERIOD_NS
+        return (time.monotonic_ns() - self.origin_ns) // _PERIOD_NS
 
     def _run(self, stop: threading.Event) -> None:
         # Wake at each scheduled epoch; after a late wake-up add every epoch
         # missed at once, so the engine's epoch follows the monotonic clock.
-        while not stop.wait(max(0.0, (self._origin_ns + (self.epoch + 1) * _PERIOD_NS
+        while not stop.wait(max(0.0, (self.origin_ns + (self.epoch + 1) * _PERIOD_NS
                                       - time.monotonic_ns()) / 1e9)):
             engine = self._engine()
             if engine is None:
@@ -135,7 +137,7 @@ class CallWatchdog:
         self._ticker = ticker
         self._deadline = EpochDeadline(store)
         self._ticks = min(_NEVER, math.ceil(timeout_s / PERIOD_S) + _MARGIN)
-        self._armed_at = -1
+        self._rearm_at_ns = 0
         self.arm()  # now: instantiation runs the module's start function, if any
 
     def arm(self) -> None:
@@ -143,8 +145,9 @@ class CallWatchdog:
 
         The deadline counts from the schedule's epoch, not the engine's: if
         the ticker is behind, the epochs it will add at once are added to the
-        deadline too. Skipped while the schedule is at the epoch of the last
-        arming: the deadline set then is the one a new arming would set. The
+        deadline too. Skipped (one clock read) while the schedule is in the
+        epoch of the last arming: the deadline set then is the one a new
+        arming would set. The
         ticker counts an epoch just before it advances the engine, so an
         arming may see the engine one epoch behind the count, and a later
         call in the same scheduled epoch may start up to one epoch further
@@ -152,7 +155,8 @@ class CallWatchdog:
         """
         ticker = self._ticker
         if ticker is not None:
-            scheduled = ticker.scheduled()
-            if scheduled != self._armed_at:
-                self._armed_at = scheduled
+            now = _monotonic_ns()
+            if now >= self._rearm_at_ns:
+                scheduled = (now - ticker.origin_ns) // _PERIOD_NS
+                self._rearm_at_ns = ticker.origin_ns + (scheduled + 1) * _PERIOD_NS
                 self._deadline.set(self._ticks + max(0, scheduled - ticker.epoch))
