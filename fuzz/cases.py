@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import wasmtime
 
@@ -41,10 +42,10 @@ class Finding(Exception):
 
 
 ENGINE = ReactorEngine(cache=False)
-QUIET = {"stdout": lambda _t: None, "stderr": lambda _t: None}
+QUIET: dict[str, Any] = {"stdout": lambda _t: None, "stderr": lambda _t: None}
 _PREOPEN_DIR = tempfile.mkdtemp(prefix="reactor-frame-fuzz-")
 
-SMALL_REACTOR = wasmtime.wat2wasm("""(module
+SMALL_REACTOR = bytes(wasmtime.wat2wasm("""(module
   (import "wasi_snapshot_preview1" "fd_write"
     (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "poll_oneoff"
@@ -63,7 +64,7 @@ SMALL_REACTOR = wasmtime.wat2wasm("""(module
       (then (i32.const 0)) (else (i32.const -1))))
   (func (export "go_tick") (result i32) (call $tick))
   (func (export "go_tick_for") (param i64) (result i32) (call $tick))
-  (func (export "go_reactor_control") (result i32) (i32.const 64)))""")
+  (func (export "go_reactor_control") (result i32) (i32.const 64)))"""))
 
 HOSTILE = [hostile_module(None), hostile_module(4)]
 _MODULES = {id(data): wasmtime.Module(ENGINE.wasmtime, data) for data in HOSTILE}
@@ -175,7 +176,7 @@ def _real_safe(rng: random.Random) -> bytes:
                        rng.randrange(0, 1_000_000), 0, 0)
 
 
-SPIN = wasmtime.wat2wasm("""(module
+SPIN = bytes(wasmtime.wat2wasm("""(module
   (import "h" "ask" (func $ask (result i32)))
   (memory (export "memory") 1)
   (func (export "_initialize")) (func (export "go_start_main"))
@@ -184,7 +185,7 @@ SPIN = wasmtime.wat2wasm("""(module
       (br_if $l (i32.lt_u (local.get $i) (i32.const 20000))))
     (i32.const 0))
   (func (export "boom") unreachable)
-  (func (export "ask") (result i32) (call $ask)))""")
+  (func (export "ask") (result i32) (call $ask)))"""))
 _SPIN = wasmtime.Module(ENGINE.wasmtime, SPIN)
 
 

@@ -32,4 +32,4 @@ WAT = """(module
 
 def hostile_module(max_pages: int | None = None) -> bytes:
     """The module; memory starts at 2 pages, grows to ``max_pages`` (None: no limit)."""
-    return wasmtime.wat2wasm(WAT % {"max": "" if max_pages is None else str(max_pages)})
+    return bytes(wasmtime.wat2wasm(WAT % {"max": "" if max_pages is None else str(max_pages)}))

@@ -38,7 +38,7 @@ class _Memory:
     the definition must not keep it alive) on first use, as the guest
     instance does not exist yet when ``fd_write`` is defined."""
 
-    def __init__(self, reactor: "Reactor") -> None:
+    def __init__(self, reactor: Reactor) -> None:
         self._reactor = weakref.ref(reactor)
         self.base = 0
         self.known_size = 0
@@ -59,7 +59,7 @@ class _Memory:
         return self.known_size
 
 
-def define_stdio(linker: wasmtime.Linker, output: OutputCapture, reactor: "Reactor") -> None:
+def define_stdio(linker: wasmtime.Linker, output: OutputCapture, reactor: Reactor) -> None:
     """Define WASI ``fd_write`` in ``linker`` for ``reactor``: fds 1 and 2 go
     to ``output``; others get EBADF. Pointers are checked like WASI (EFAULT,
     EINVAL)."""
