@@ -21,6 +21,7 @@ from typing import Any
 
 import wasmtime
 
+from .. import _wasmtime as _adapter
 from .._wasmtime import UncheckedCall, wait_output_callbacks_released
 from ..errors import ConcurrentUseError, ReactorClosedError, ReentrancyError
 from .engine import ReactorEngine
@@ -157,6 +158,8 @@ class GuestInstance:
         try:
             err = c.fn(c.ctx, c.func, c.vals, c.count, c.trap_ref)
             failure = c.failure(err) if err or c.trap.value else None
+            if _adapter.lost_interrupt is not None:  # Ctrl-C as a host function was entered
+                raise _adapter.take_lost_interrupt()
             if failure is not None:
                 self._settle(failure)
         except BaseException as exc:
