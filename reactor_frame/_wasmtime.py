@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -70,6 +71,32 @@ def take_raised() -> BaseException | None:
 def _keep_raised(exc: BaseException) -> None:
     exc.__context__ = None
     _raised.exc = exc
+
+
+lost_interrupt: BaseException | None = None
+"""A KeyboardInterrupt raised as a host function was entered: Python checks
+for signals before the function's first line, so the exception escapes the
+ctypes callback, which reports it as unraisable and returns "success". The
+hook below keeps it here for the guest-call path to raise after the call."""
+
+
+def _keep_lost_interrupt(args: Any) -> None:
+    global lost_interrupt
+    if issubclass(args.exc_type, KeyboardInterrupt) and "ctypes callback" in (args.err_msg or ""):
+        lost_interrupt = args.exc_value
+        return
+    _previous_unraisablehook(args)
+
+
+_previous_unraisablehook = sys.unraisablehook
+sys.unraisablehook = _keep_lost_interrupt
+
+
+def take_lost_interrupt() -> BaseException:
+    """The kept :data:`lost_interrupt`, cleared."""
+    global lost_interrupt
+    exc, lost_interrupt = lost_interrupt, None
+    return exc or KeyboardInterrupt()
 
 
 def guarded(fn: _F) -> _F:
@@ -160,6 +187,8 @@ _keys = itertools.count(1)
 
 def _trampoline(env: int, _caller: Any, values: Any, _count: int) -> int:
     try:
+        if lost_interrupt is not None:  # stop the guest at its next host call
+            raise take_lost_interrupt()
         _bound[env](values)
         return 0
     except BaseException as exc:  # noqa: BLE001 - handed to this thread's guest call

@@ -17,6 +17,8 @@ import time
 
 __all__ = ["Clock", "RealClock", "VirtualClock"]
 
+_INT64_MAX = (1 << 63) - 1
+
 
 class Clock:
     """What a reactor asks of its clock. Subclasses: RealClock, VirtualClock."""
@@ -54,6 +56,9 @@ class VirtualClock(Clock):
     clock that reads zero), so two runs from a fresh clock see the same times.
     One virtual clock can be shared by several reactors; they then live in
     one simulated time.
+
+    Time stops at :meth:`limit_ns` (around the year 2262): advancing further
+    saturates there, so both clocks always fit Go's int64 nanoseconds.
     """
 
     #: Monotonic start: 1 s (any non-zero constant would do).
@@ -77,6 +82,10 @@ class VirtualClock(Clock):
         """Virtual wall-clock time, ns since the Unix epoch."""
         return self._now_ns + self._wall_offset_ns
 
+    def limit_ns(self) -> int:
+        """The latest instant this clock can reach: the one at which its
+        monotonic or its wall-clock reading hits the int64 maximum."""
+        return _INT64_MAX - max(0, self._wall_offset_ns)
     def wait_ns(self, ns: int) -> None:
         """Jump ``ns`` forward: on virtual time waiting takes no time."""
         self.advance_ns(ns)
@@ -96,8 +105,7 @@ class VirtualClock(Clock):
         if ns < 0:
             raise ValueError(f"a clock cannot go back (advance_ns({ns}))")
         if ns:
-            self._now_ns += int(ns)
-            self.generation += 1
+            self.advance_to_ns(self._now_ns + int(ns))
 
     def set_time_ns(self, now_ns: int, wall_ns: int | None = None) -> None:
         """Put the clock at ``now_ns`` (and wall time at ``wall_ns``; without
@@ -111,7 +119,9 @@ class VirtualClock(Clock):
         self.generation += 1
 
     def advance_to_ns(self, t_ns: int) -> None:
-        """Move time forward to ``t_ns``; no effect if already past it."""
+        """Move time forward to ``t_ns`` (at most :meth:`limit_ns`); no effect
+        if already past it."""
+        t_ns = min(t_ns, self.limit_ns())
         if t_ns > self._now_ns:
             self._now_ns = t_ns
             self.generation += 1

@@ -158,3 +158,19 @@ def test_overlay_compile_failures_are_told_apart_from_the_programs():
     assert overlay_failed("# runtime\n/go/src/runtime/reactor_frame_wasip1.go:3:1: undefined: x\n")
     assert overlay_failed("# reactorframe/guest\nguest.go:9: syntax error\n")
     assert not overlay_failed("# example.com/game\n./main.go:5:2: undefined: y\n")
+
+
+@needs_go
+def test_output_that_cannot_load_is_refused_with_the_cause_and_removed(tmp_path):
+    pkg = write_package(tmp_path, """\
+        package main
+
+        //go:wasmexport _initialize
+        func initialize() {}
+
+        func main() {}
+    """)
+    out = tmp_path / "x.wasm"
+    with pytest.raises(rf.BuildError, match="cannot be loaded: .*duplicate export name"):
+        build_reactor(pkg, out)
+    assert not out.exists()

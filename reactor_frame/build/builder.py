@@ -15,6 +15,7 @@ from ..errors import BuildError, CompileError, GoVersionError, NotMainPackageErr
 from ..wasmfile import WasmFormatError, export_globals, read_wasm
 from .overlay import GUEST_PACKAGE, write_overlay
 from .toolchain import MIN_GO_VERSION, GoToolchain, find_go
+from .verify import verify_loads
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ def build_reactor(
     toolchain give byte-identical output.
 
     Raises :class:`GoNotFoundError`, :class:`GoVersionError`,
-    :class:`NotMainPackageError` or :class:`CompileError`.
+    :class:`NotMainPackageError`, :class:`CompileError`, or
+    :class:`BuildError` when the output does not load (it is then removed).
     """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
@@ -119,6 +121,7 @@ def build_reactor(
             f"go build wrote {out}, but it lacks the reactor exports {', '.join(missing)}; "
             "the runtime overlay did not apply"
         )
+    verify_loads(out, data)
     seconds = time.perf_counter() - started
     say(f"wrote {out} ({len(data)} bytes) in {seconds:.1f} s")
     return BuildResult(out, toolchain, len(data), seconds)

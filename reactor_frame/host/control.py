@@ -13,6 +13,8 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
+from ..errors import InvalidModuleError
+
 MAGIC = 0x42434652
 VERSION = 1
 
@@ -40,15 +42,26 @@ class ControlBlock(ctypes.LittleEndianStructure):
     ]
 
 
-def map_control_block(memory: Any, store: Any, address: int) -> ControlBlock | None:
+def map_control_block(memory: Any, store: Any, address: int, name: str) -> ControlBlock | None:
     """The control block at guest ``address`` in ``memory`` (a
-    ``wasmtime.Memory`` of ``store``), or None when the address or its
-    contents are not valid."""
+    ``wasmtime.Memory`` of ``store``), or None when there is none there
+    (address out of range, no magic number: the reactor then runs on the
+    seed ABI).
+
+    Raises :class:`InvalidModuleError` for a control block of another
+    version: its fields cannot be trusted to mean what this host reads.
+    """
     base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
     size = memory.data_len(store)
     if address <= 0 or address + ctypes.sizeof(ControlBlock) > size:
         return None
     block = ControlBlock.from_address(base + address)
-    if block.magic != MAGIC or block.version != VERSION:
+    if block.magic != MAGIC:
         return None
+    if block.version != VERSION:
+        which = "a newer" if block.version > VERSION else "an older"
+        raise InvalidModuleError(
+            f"{name} was built by {which} reactor-frame (control block version "
+            f"{block.version}; this one reads version {VERSION}): rebuild it with this "
+            "reactor-frame (`reactor-frame build PKGDIR -o OUT.wasm`)")
     return block

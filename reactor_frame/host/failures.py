@@ -2,8 +2,8 @@
 
 A call fails with wasmtime's ``ExitTrap`` (the guest called ``proc_exit``),
 a ``Trap`` or ``WasmtimeError``, or an exception a host function or callback
-raised. :func:`classify` turns that and the guest's stderr tail into what the
-reactor does: record an exit, raise the user's own exception, or raise one
+raised. :func:`classify` turns that, the guest's stderr tail and its panic
+report into what the reactor does: record an exit, raise the user's own exception, or raise one
 of the typed errors.
 """
 
@@ -14,8 +14,6 @@ from dataclasses import dataclass
 import wasmtime
 
 from ..errors import GoPanicError, ReactorError, ReactorTimeoutError, ReactorTrapError
-
-PANIC_MARKERS = ("panic: ", "fatal error: ")
 
 
 @dataclass(frozen=True)
@@ -30,23 +28,28 @@ class Failure:
 
 
 def classify(failure: BaseException, name: str, stderr_tail: str,
-             timeout_s: float | None) -> Failure:
-    """What ``failure`` of a call into reactor ``name`` means."""
+             timeout_s: float | None, panic_text: str | None) -> Failure:
+    """What ``failure`` of a call into reactor ``name`` means. ``panic_text``
+    is the guest's panic report, if it wrote one (:meth:`OutputCapture.panic_text`)."""
     if isinstance(failure, wasmtime.ExitTrap):
-        if failure.code == 2 and looks_like_panic(stderr_tail):
-            return Failure(GoPanicError(panic_message(name, stderr_tail), stderr_tail), failure.code)
+        if failure.code == 2 and panic_text is not None:
+            return Failure(GoPanicError(panic_message(name, panic_text), stderr_tail), failure.code)
         return Failure(None, failure.code, fatal=False)
     if not isinstance(failure, (wasmtime.Trap, wasmtime.WasmtimeError)):
         return Failure(failure)  # a host function or callback raised: propagate it as itself
     if watchdog_stopped(failure):
+        if panic_text is not None:  # the runtime was already dying, writing its report
+            return Failure(GoPanicError(
+                panic_message(name, panic_text) + "\n(stopped by the watchdog while the Go "
+                f"runtime wrote this report: tick_timeout={timeout_s}s)", stderr_tail))
         return Failure(ReactorTimeoutError(
             f"{name}: a guest call ran longer than tick_timeout={timeout_s}s "
             "and was stopped; the reactor is closed. Usually a goroutine loops without "
             "yielding (call runtime.Gosched() in long loops); an export call blocked that "
             "long counts too. Raise tick_timeout, or pass None to disable the watchdog.",
             stderr_tail))
-    if looks_like_panic(stderr_tail):
-        return Failure(GoPanicError(panic_message(name, stderr_tail), stderr_tail))
+    if panic_text is not None:
+        return Failure(GoPanicError(panic_message(name, panic_text), stderr_tail))
     return Failure(ReactorTrapError(f"{name}: the guest trapped: {failure}", stderr_tail))
 
 
@@ -74,11 +77,6 @@ def closed_reason(name: str, error: BaseException) -> str:
     return summary + " (create a new Reactor to run again)"
 
 
-def looks_like_panic(tail: str) -> bool:
-    return any(marker in tail for marker in PANIC_MARKERS)
-
-
-def panic_message(name: str, tail: str) -> str:
-    starts = [tail.find(m) for m in PANIC_MARKERS if m in tail]
-    text = tail[min(starts):] if starts else tail
-    return f"{name}: the Go program panicked:\n{text.rstrip()}"
+def panic_message(name: str, panic_text: str) -> str:
+    """The message of a GoPanicError: ``panic_text`` starts at the panic marker."""
+    return f"{name}: the Go program panicked:\n{panic_text.rstrip()}"

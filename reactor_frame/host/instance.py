@@ -6,7 +6,8 @@ the watchdog, the output capture and the instance's state. A call takes the
 lock, re-checks the state under it (so a ``close()`` from another thread can
 never free the store under a call), arms the watchdog, makes one unchecked C
 call and settles a failure while still holding the lock; output is then
-delivered and a failure classified (:mod:`.failures`) and raised.
+delivered (all of it, even when a callback raises) and a failure classified
+(:mod:`.failures`) and raised.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 import wasmtime
 
+from .. import _wasmtime as _adapter
 from .._wasmtime import UncheckedCall, wait_output_callbacks_released
 from ..errors import ConcurrentUseError, ReactorClosedError, ReentrancyError
 from .engine import ReactorEngine
@@ -158,6 +160,8 @@ class GuestInstance:
         try:
             err = c.fn(c.ctx, c.func, c.vals, c.count, c.trap_ref)
             failure = c.failure(err) if err or c.trap.value else None
+            if _adapter.lost_interrupt is not None:  # Ctrl-C as a host function was entered
+                raise _adapter.take_lost_interrupt()
             if failure is not None:
                 self._settle(failure)
         except BaseException as exc:
@@ -169,10 +173,11 @@ class GuestInstance:
         finally:
             self._in_call = False
             lock.release()
-        if self.output.pending:
-            self._drain_output(failure)
+        callback_error = self.output.drain() if self.output.pending else None
         if failure is not None:
-            self._report(failure)
+            self._report(failure, callback_error)
+        if callback_error is not None:
+            raise callback_error
 
     def _refuse(self, same_thread: bool) -> None:
         if self.state is CLOSED:
@@ -199,22 +204,24 @@ class GuestInstance:
         else:
             self.release(f"{self.name} stopped after a fatal error")
 
-    def _drain_output(self, failure: BaseException | None) -> None:
-        try:
-            self.output.drain()
-        except BaseException:
-            if failure is None:
-                raise
-            # The guest failed too: report the guest failure, not the callback's.
-
-    def _report(self, failure: BaseException) -> None:
-        outcome = classify(failure, self.name, self.output.stderr_tail(), self._watchdog.timeout_s)
+    def _report(self, failure: BaseException, callback_error: BaseException | None) -> None:
+        """Record an exit, or close and raise the failure's error. An output
+        callback's exception from the same call is then noted on that error
+        and sent to ``on_error`` first (see :class:`Reactor` for the rule)."""
+        output = self.output
+        outcome = classify(failure, self.name, output.stderr_tail(), self._watchdog.timeout_s,
+                           output.panic_text())
         error = outcome.error
         if error is None:
             self.on_exit(outcome.exit_code or 0)
             return
         self.release()
         self.closed_reason = closed_reason(self.name, error)
+        if callback_error is not None:
+            error.add_note(f"an output callback also raised during this call: "
+                           f"{type(callback_error).__name__}: {callback_error} "
+                           "(sent to the error hook)")
+            self.on_error(callback_error)
         self.on_error(error)
         raise error
 

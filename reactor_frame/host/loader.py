@@ -15,8 +15,9 @@ from typing import Any, Union
 import wasmtime
 
 from .. import abi
-from ..errors import InvalidModuleError, first_line
+from ..errors import InvalidModuleError
 from ..wasmfile import Extern, GlobalType, WasmFormatError, export_globals, read_wasm, wasm_signature
+from .causes import cause_line
 from .engine import ReactorEngine
 from .identity import count_global_exports, defined_globals
 
@@ -124,7 +125,7 @@ def load_module(source: Source, engine: ReactorEngine, *,
     try:
         module, digest = engine.compile_with_digest(data)
     except wasmtime.WasmtimeError as exc:
-        raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {first_line(exc)}") from None
+        raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {cause_line(exc)}") from None
     return module, info, digest
 
 
@@ -137,10 +138,13 @@ def missing_message(label: str, missing: list[str], is_command: bool) -> str:
 
 def instantiate_error(name: str, exc: BaseException) -> InvalidModuleError:
     """The error for a failed instantiation of reactor ``name``."""
+    if isinstance(exc, wasmtime.ExitTrap):
+        return InvalidModuleError(
+            f"cannot instantiate {name}: its start function exited with code {exc.code}")
     if isinstance(exc, wasmtime.Trap):  # not a WasmtimeError: a start function trapped
         return InvalidModuleError(
-            f"cannot instantiate {name}: its start function trapped: {trap_cause(exc)}")
-    text = first_line(exc)
+            f"cannot instantiate {name}: its start function trapped: {cause_line(exc)}")
+    text = cause_line(exc)
     if "import" in text:
         return InvalidModuleError(
             f"cannot instantiate {name}: {text}. Provide the missing host "
@@ -151,8 +155,3 @@ def instantiate_error(name: str, exc: BaseException) -> InvalidModuleError:
             "the module starts with; raise it")
     return InvalidModuleError(f"cannot instantiate {name}: {text}")
 
-
-def trap_cause(trap: BaseException) -> str:
-    """The cause line of a trap's message (the rest is its backtrace)."""
-    lines = [line.strip() for line in str(trap).splitlines() if line.strip()]
-    return lines[-1] if lines else "unknown trap"

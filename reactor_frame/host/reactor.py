@@ -20,12 +20,13 @@ from .. import abi
 from .._wasmtime import UncheckedCall
 from ..abi import Features, LoopResult
 from ..clock import Clock, RealClock, VirtualClock
+from ..errors import InvalidModuleError
 from ..interop.link import link_interop
 from ..interop.views import InteropViews
 from ..scheduling.drive import run_to_end, run_to_end_async
 from ..scheduling.hooks import Hooks
 from ..scheduling.report import StepReport
-from ..scheduling.step import step_reactor
+from ..scheduling.step import DEFAULT_MAX_STEP_WALL_S, checked_wall_cap, step_reactor
 from . import control as ctl
 from .engine import ReactorEngine, default_engine
 from .failures import bad_tick_result
@@ -34,6 +35,7 @@ from .instance import CLOSED, EXITED, RUNNING, GuestInstance, ReactorState
 from .loader import Source, load_module, source_name
 from .output import OutputCallback, OutputCapture
 from .snapshots import SnapshotSupport
+from .stdio import define_stdio
 from .wasi import (
     VirtualTimeLink,
     define_seeded_random,
@@ -68,6 +70,10 @@ class Reactor(InteropViews, SnapshotSupport):
 
     A reactor is single-threaded: a second thread entering it while a guest
     call is running gets :class:`ConcurrentUseError`.
+
+    A raising callback loses no output: all is delivered, then its first
+    exception raised (an exit in the same call recorded first); after a fatal
+    guest error, that error is raised noting it (docs/reliability.md).
     """
 
     def __init__(
@@ -87,6 +93,7 @@ class Reactor(InteropViews, SnapshotSupport):
         tick_timeout: float | None = DEFAULT_TICK_TIMEOUT_S,
         max_memory_mb: int | None = None,
         max_rounds_per_step: int = DEFAULT_MAX_ROUNDS_PER_STEP,
+        max_step_wall_s: float | None = DEFAULT_MAX_STEP_WALL_S,
         name: str | None = None,
         snapshots: bool = False,
         _from_snapshot: "ReactorSnapshot | None" = None,
@@ -97,6 +104,9 @@ class Reactor(InteropViews, SnapshotSupport):
             raise ValueError("max_rounds_per_step must be >= 1")
         self.max_rounds_per_step = max_rounds_per_step
         """On a virtual clock, the most scheduling rounds one step runs."""
+        self.max_step_wall_s = checked_wall_cap(max_step_wall_s)
+        """On a virtual clock, the wall time after which a step stops between
+        scheduling rounds (``StepReport.wall_capped``); None: no bound."""
         self.name = name or source_name(source)
         self.max_memory_mb = max_memory_mb
         self._host_files = bool(preopens) or stdin is not None
@@ -117,6 +127,8 @@ class Reactor(InteropViews, SnapshotSupport):
                 define_virtual_time(linker, self._vtime)
             if seed is not None:
                 self._rng = define_seeded_random(linker, int(seed))
+            if not preopens:
+                define_stdio(linker, output, self)
             self._interop = link_interop(linker, imports, self)
 
         wasi = make_wasi_config(args=list(args) if args is not None else [self.name],
@@ -155,7 +167,12 @@ class Reactor(InteropViews, SnapshotSupport):
         """Map the control block at ``address``; on virtual time the guest reads its clock there."""
         guest = self._guest
         self._control_address = address
-        self._control = None if address is None else ctl.map_control_block(guest.memory, guest.store, address)
+        try:
+            self._control = None if address is None else ctl.map_control_block(
+                guest.memory, guest.store, address, self.name)
+        except InvalidModuleError:
+            guest.release()
+            raise
         if self._vtime is not None and self._control is not None:
             self._control.clock_mode = ctl.CLOCK_VIRTUAL
             self._vtime.guest_reads_block = True
@@ -365,7 +382,8 @@ class Reactor(InteropViews, SnapshotSupport):
         """``run`` on asyncio: runs the guest in slices of about ``slice_ms``
         and awaits between them (timers with ``asyncio.sleep``), so the event
         loop is never blocked for longer than one slice. On a virtual clock a
-        slice is one scheduling round, so the run stays deterministic."""
+        slice is one scheduling round, so the run stays deterministic. A goroutine
+        that never yields blocks the loop until the watchdog stops it."""
         return await run_to_end_async(self, slice_ms)
 
     # ----------------------------------------------------------- interop --

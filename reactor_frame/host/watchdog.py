@@ -1,17 +1,21 @@
 """The watchdog: stop a guest call that runs longer than its timeout.
 
 wasmtime's epoch interruption does the stopping. While any reactor with a
-timeout exists on an engine, a daemon thread (:class:`EpochTicker`) advances
-that engine's epoch every ``PERIOD_S`` seconds on a fixed schedule. Before
-each guest call the reactor calls :meth:`CallWatchdog.arm`, which sets the
-store's epoch deadline to the timeout's worth of epochs from now (plus two
-epochs of margin, so a call is never stopped early). A call still running
-when the epoch reaches its deadline traps with wasmtime's ``interrupt`` code,
-which :meth:`CallWatchdog.stopped` recognises.
+timeout exists on an engine, a daemon thread (:class:`EpochTicker`) keeps
+that engine's epoch on a schedule of one epoch per ``PERIOD_S`` seconds of
+the monotonic clock: when the thread wakes late (a loaded host), it adds the
+epochs it missed at once, so lateness does not accumulate. Before each guest
+call the reactor calls :meth:`CallWatchdog.arm`, which sets the store's epoch
+deadline to the timeout's worth of epochs from where the *schedule* is now
+(plus two epochs of margin), so a call is never stopped early even when the
+thread is behind and then catches up. A call still running when the epoch
+reaches its deadline traps with wasmtime's ``interrupt`` code, which
+:meth:`CallWatchdog.stopped` recognises.
 
-Arming is a C call of about 0.35 us; ``arm`` makes it only when an epoch has
-passed since the last one (re-arming within the same epoch would set the
-same deadline), so back-to-back calls pay one integer comparison.
+Arming is a C call of about 0.35 us; ``arm`` makes it only when the schedule
+has moved on an epoch since the last one (re-arming within the same epoch
+would set the same deadline), so back-to-back calls pay a clock read and an
+integer comparison.
 
 No Python code runs inside a guest call on the watchdog's behalf: the guest
 thread never needs the GIL for it, and Ctrl-C is never consumed by a watchdog
@@ -33,6 +37,8 @@ from .._wasmtime import EpochDeadline
 #: Epoch period in seconds: a call is stopped between its timeout and about
 #: three periods later.
 PERIOD_S = 0.01
+_PERIOD_NS = int(PERIOD_S * 1e9)
+_monotonic_ns = time.monotonic_ns
 
 #: Epochs added to a timeout: the call may start just before an epoch ends,
 #: and the ticker's count may be one epoch behind the engine's (see ``arm``).
@@ -49,7 +55,8 @@ class EpochTicker:
     """Advances one engine's epoch every ``PERIOD_S`` on a daemon thread,
     while at least one reactor holds it (``acquire``/``release``).
 
-    ``epoch`` counts the increments; it is what ``CallWatchdog.arm`` checks.
+    ``epoch`` counts the increments; :meth:`scheduled` is the count the
+    schedule is at now (``epoch`` trails it while the thread is late).
     The ticker keeps only a weak reference to its engine, so the registry of
     tickers does not keep engines alive.
     """
@@ -60,6 +67,8 @@ class EpochTicker:
         self._users = 0
         self._lock = threading.Lock()
         self._stop: threading.Event | None = None
+        self.origin_ns = time.monotonic_ns()
+        """When (``time.monotonic_ns``) the schedule's epoch 0 was."""
 
     @staticmethod
     def for_engine(engine: wasmtime.Engine) -> "EpochTicker":
@@ -73,6 +82,8 @@ class EpochTicker:
     def acquire(self) -> None:
         with self._lock:
             if self._stop is None:
+                # The schedule carries on from the current count.
+                self.origin_ns = time.monotonic_ns() - self.epoch * _PERIOD_NS
                 stop = threading.Event()
                 threading.Thread(target=self._run, args=(stop,),
                                  name="reactor-frame-epoch", daemon=True).start()
@@ -86,22 +97,22 @@ class EpochTicker:
                 self._stop.set()
                 self._stop = None
 
+    def scheduled(self) -> int:
+        """The epoch count the schedule is at now."""
+        return (time.monotonic_ns() - self.origin_ns) // _PERIOD_NS
+
     def _run(self, stop: threading.Event) -> None:
-        # A fixed schedule, so epochs do not drift later under load; after a
-        # stall (host suspended, thread starved) the schedule restarts rather
-        # than catching up in a burst, so a stall never stops a call early.
-        next_at = time.monotonic() + PERIOD_S
-        while not stop.wait(max(0.0, next_at - time.monotonic())):
+        # Wake at each scheduled epoch; after a late wake-up add every epoch
+        # missed at once, so the engine's epoch follows the monotonic clock.
+        while not stop.wait(max(0.0, (self.origin_ns + (self.epoch + 1) * _PERIOD_NS
+                                      - time.monotonic_ns()) / 1e9)):
             engine = self._engine()
             if engine is None:
                 return
-            self.epoch += 1
-            engine.increment_epoch()
+            for _ in range(max(1, self.scheduled() - self.epoch)):
+                self.epoch += 1
+                engine.increment_epoch()
             del engine
-            next_at += PERIOD_S
-            now = time.monotonic()
-            if next_at < now:
-                next_at = now + PERIOD_S
 
 
 class CallWatchdog:
@@ -126,21 +137,26 @@ class CallWatchdog:
         self._ticker = ticker
         self._deadline = EpochDeadline(store)
         self._ticks = min(_NEVER, math.ceil(timeout_s / PERIOD_S) + _MARGIN)
-        self._armed_at = -1
+        self._rearm_at_ns = 0
         self.arm()  # now: instantiation runs the module's start function, if any
 
     def arm(self) -> None:
         """Give the next guest call ``timeout_s`` from now.
 
-        Skipped while the ticker's count is the one of the last arming: the
-        deadline set then is the one a new arming would set. The ticker
-        counts an epoch just before it advances the engine, so an arming may
-        see the engine one epoch behind the count, and a later call under the
-        same count may start one epoch further on; ``_MARGIN`` covers that.
+        The deadline counts from the schedule's epoch, not the engine's: if
+        the ticker is behind, the epochs it will add at once are added to the
+        deadline too. Skipped (one clock read) while the schedule is in the
+        epoch of the last arming: the deadline set then is the one a new
+        arming would set. The
+        ticker counts an epoch just before it advances the engine, so an
+        arming may see the engine one epoch behind the count, and a later
+        call in the same scheduled epoch may start up to one epoch further
+        on; ``_MARGIN`` covers both.
         """
         ticker = self._ticker
         if ticker is not None:
-            epoch = ticker.epoch
-            if epoch != self._armed_at:
-                self._armed_at = epoch
-                self._deadline.set(self._ticks)
+            now = _monotonic_ns()
+            if now >= self._rearm_at_ns:
+                scheduled = (now - ticker.origin_ns) // _PERIOD_NS
+                self._rearm_at_ns = ticker.origin_ns + (scheduled + 1) * _PERIOD_NS
+                self._deadline.set(self._ticks + max(0, scheduled - ticker.epoch))

@@ -16,7 +16,9 @@ step      ``fn(reactor, report)``               a step finished (the StepReport)
 
 Callbacks run on the thread driving the reactor, synchronously. An exception
 from a callback propagates out of the call that fired it (``step``,
-``loop_once``...); the reactor itself stays usable.
+``loop_once``...); the reactor itself stays usable. The ``error`` hook also
+receives an output callback's exception when the same guest call failed
+fatally (the guest's error is what is raised then).
 """
 
 from __future__ import annotations

@@ -33,6 +33,11 @@ class StepReport:
     """Nothing runnable and no timer pending, or the reactor is done."""
     exit_code: int | None = None
     """Set once the guest exited (or main returned: 0)."""
+    wall_capped: bool = False
+    """Virtual clock only: the step ran ``max_step_wall_s`` of wall time and
+    stopped between scheduling rounds before its simulated time was done.
+    The clock stays where it got to; the next step carries on from there.
+    Such a step depends on the machine's speed, so it is not deterministic."""
 
     @property
     def utilisation(self) -> float:

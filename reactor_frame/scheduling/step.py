@@ -23,10 +23,16 @@ How a step spends its budget:
   timer deadline inside the frame in turn, so every timer fires at exactly
   its deadline, then to the end of the frame. Same binary, inputs, seed and
   calls: same output and same step reports.
+* One bound on a virtual-clock step is not deterministic, for safety:
+  after ``max_step_wall_s`` of wall time (default 5 s) the step stops
+  between rounds and says so in ``StepReport.wall_capped``, leaving the
+  clock where it got to (distinct from the watchdog, which stops one call
+  and closes the reactor).
 """
 
 from __future__ import annotations
 
+import math
 from time import perf_counter_ns
 from typing import TYPE_CHECKING
 
@@ -39,6 +45,16 @@ if TYPE_CHECKING:
     from ..host.reactor import Reactor
 
 _IDLE = LoopResult.IDLE
+#: Default wall-time bound, in seconds, on one step on a virtual clock.
+DEFAULT_MAX_STEP_WALL_S = 5.0
+
+
+def checked_wall_cap(max_step_wall_s: float | None) -> float | None:
+    """``max_step_wall_s`` if valid (positive seconds, or None), else ValueError."""
+    if max_step_wall_s is not None and not 0 < max_step_wall_s < math.inf:
+        raise ValueError(f"max_step_wall_s must be a positive number of seconds or None, "
+                         f"not {max_step_wall_s!r}")
+    return max_step_wall_s
 
 
 def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None) -> StepReport:
@@ -55,23 +71,27 @@ def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None
         check_ms("advance_ms", advance_ms)
         target_ns = clock.now_ns() + round(advance_ms * 1_000_000)
     end_ns = started + int(budget_ms * 1_000_000)
+    cap_s = r.max_step_wall_s
+    wall_end_ns = started + int(cap_s * 1e9) if cap_s is not None else None
 
     if not r.done:
         if not r.main_started:
             r.start_main()
-        run_until(r, report, end_ns, target_ns)
-    if target_ns is not None:
+        run_until(r, report, end_ns, target_ns, wall_end_ns)
+    if target_ns is not None and not report.wall_capped:
         clock.advance_to_ns(target_ns)  # type: ignore[attr-defined]
     finish_report(r, report, started)
     return report
 
 
-def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | None) -> None:
+def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | None,
+              wall_end_ns: int | None = None) -> None:
     """Tick ``r`` while it has work: on real time until ``end_ns`` (wall,
     perf_counter); on virtual time deterministically, moving the clock to
-    each deadline up to ``target_ns``."""
+    each deadline up to ``target_ns``, unless the wall clock passes
+    ``wall_end_ns`` (then ``report.wall_capped`` is set)."""
     if r.virtual_time:
-        _run_virtual(r, report, target_ns)
+        _run_virtual(r, report, target_ns, wall_end_ns)
     else:
         _run_real(r, report, end_ns)
 
@@ -89,7 +109,8 @@ def _run_real(r: "Reactor", report: StepReport, end_ns: int) -> None:
             return
 
 
-def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None) -> None:
+def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None,
+                 wall_end_ns: int | None) -> None:
     clock = r.clock
     rounds = 0
     while True:
@@ -103,6 +124,9 @@ def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None) -> Non
         if not r.wants_call(now):
             return
         if rounds >= r.max_rounds_per_step:
+            return
+        if wall_end_ns is not None and rounds and perf_counter_ns() >= wall_end_ns:
+            report.wall_capped = True
             return
         result = r.loop_once()
         rounds += 1

@@ -1,0 +1,32 @@
+"""The epoch ticker keeps to the monotonic clock: a late wake-up adds the
+epochs it missed at once, so watchdog lateness does not grow under load."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from reactor_frame.host.watchdog import PERIOD_S, EpochTicker
+
+
+def test_a_stalled_ticker_catches_up_at_once(rf_engine):
+    ticker = EpochTicker.for_engine(rf_engine.wasmtime)
+    ticker.acquire()
+    interval = sys.getswitchinterval()
+    try:
+        time.sleep(5 * PERIOD_S)
+        sys.setswitchinterval(5.0)  # this thread keeps the GIL: the ticker cannot run
+        try:
+            before = ticker.epoch
+            end = time.monotonic() + 50 * PERIOD_S
+            while time.monotonic() < end:
+                pass
+            during = ticker.epoch - before
+        finally:
+            sys.setswitchinterval(interval)
+        time.sleep(3 * PERIOD_S)
+        assert during <= 5, "the stall did not happen: the test proves nothing"
+        assert ticker.scheduled() - ticker.epoch <= 2
+        assert ticker.epoch - before >= 45
+    finally:
+        ticker.release()
