@@ -198,8 +198,7 @@ class OutputCapture:
             error = self._deliver()
         finally:
             self.delivering = False
-        if error is not None:
-            raise error
+        return error
 
     def _deliver(self) -> BaseException | None:
         """Deliver the queue; returns the first exception a callback raised."""

@@ -35,6 +35,7 @@ from .instance import CLOSED, EXITED, RUNNING, GuestInstance, ReactorState
 from .loader import Source, load_module, source_name
 from .output import OutputCallback, OutputCapture
 from .snapshots import SnapshotSupport
+from .status import ReactorStatus
 from .stdio import define_stdio
 from .wasi import (
     VirtualTimeLink,
@@ -60,7 +61,7 @@ _RESULTS = (LoopResult.IDLE, LoopResult.READY)
 __all__ = ["DEFAULT_MAX_ROUNDS_PER_STEP", "DEFAULT_TICK_TIMEOUT_S", "Reactor", "ReactorState", "Source"]
 
 
-class Reactor(InteropViews, SnapshotSupport):
+class Reactor(ReactorStatus, InteropViews, SnapshotSupport):
     """A Go program built as a WASI reactor, driven by the host.
 
     ``source`` is a path, the module bytes, or a ``wasmtime.Module`` compiled
@@ -179,26 +180,6 @@ class Reactor(InteropViews, SnapshotSupport):
             self._vtime.publish = self._publish_clock
 
     # -------------------------------------------- interface for scheduling --
-    @property
-    def state(self) -> ReactorState:
-        """Running, exited or closed."""
-        return self._guest.state
-
-    @property
-    def exit_code(self) -> int | None:
-        """None while the guest runs; its exit code once it exited (0: main returned)."""
-        return self._guest.exit_code
-
-    @property
-    def closed_reason(self) -> str:
-        """What a use of this reactor after it closed is told."""
-        return self._guest.closed_reason
-
-    @property
-    def main_started(self) -> bool:
-        """Whether ``start_main`` ran."""
-        return self._main_started
-
     @property
     def woken(self) -> bool:
         """Whether the guest may have runnable goroutines (per its last tick, or a host event)."""
