@@ -239,15 +239,21 @@ def test_stats_on_stderr(cli):
 def test_virtual_clock_fast_forwards(cli):
     started = time.monotonic()
     done = cli("run", program("vclock"), "--virtual", "--stats")
-    elapsed = time.monotonic() - started
+    elapsed_ms = (time.monotonic() - started) * 1000
     assert done.returncode == 0, done.stderr
-    assert elapsed < 5, "10.5 s of virtual sleeps must not take real time"
     assert "slept 250ms\n" in done.stdout
     assert "slept 40 steps in 10s\n" in done.stdout
     assert "start 2026-01-01T00:00:00Z\n" in done.stdout
-    waits, waited = dict(_stat_rows(done.stderr))["timer waits"].split(", ")
+    stats = dict(_stat_rows(done.stderr))
+    waits, waited = stats["timer waits"].split(", ")
     assert int(waits) >= 50 and waited.endswith("ms of virtual time")
-    assert float(waited.split()[0]) >= 10_000
+    waited_ms = float(waited.split()[0])
+    assert waited_ms >= 10_000
+    # Waiting for real would take at least the time waited, whatever the
+    # machine's load; fast-forwarding takes a fraction of it (a start of
+    # Python, and ~1 ms of guest work). No tighter wall-clock ceiling.
+    assert float(stats["wall time"].split()[0]) < waited_ms
+    assert elapsed_ms < waited_ms, "10.4 s of virtual sleeps must not take real time"
 
 
 def test_budget_runs_with_the_frame_stepper(cli):
@@ -511,7 +517,9 @@ def test_build_progress_reports_a_long_silence():
     stream = io.StringIO()
     with Progress(stream, interval=0.05) as progress:
         progress("compiling")
-        time.sleep(0.2)
+        give_up = time.monotonic() + 30  # the heartbeat thread may start late on a busy machine
+        while "still building" not in stream.getvalue() and time.monotonic() < give_up:
+            time.sleep(0.01)
     lines = stream.getvalue().splitlines()
     assert lines[0] == "reactor-frame: compiling"
     assert any(line.startswith("reactor-frame: still building (") for line in lines[1:])
