@@ -95,7 +95,37 @@ def test_host_function_exceptions_come_back_on_their_own_thread():
     assert isinstance(adapter.take_raised(), KeyError)
 
 
-def test_memory_size_and_epoch_deadline():
+def test_memory_size():
     store, exports = instance(lambda values: None)
-    assert adapter.MemorySize(store, exports["memory"]).size() == 65536
-    adapter.EpochDeadline(store).set(5)  # no error on an open store
+    size = adapter.MemorySize(store, exports["memory"])
+    assert size.size() == 65536
+    exports["memory"].grow(store, 2)
+    assert size.size() == 3 * 65536
+
+
+EPOCH_WAT = """(module
+  (func (export "count") (param $n i32) (result i32)
+    (loop $l (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.get $n) (i32.const 0))))
+    (i32.const 7))
+  (func (export "spin") (loop $l (br $l))))"""
+
+
+def test_epoch_deadline_lets_calls_run_until_it_passes():
+    config = wasmtime.Config()
+    config.epoch_interruption = True
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    exports = wasmtime.Instance(store, wasmtime.Module(engine, wasmtime.wat2wasm(EPOCH_WAT)),
+                                []).exports(store)
+    count = adapter.UncheckedCall(store, exports["count"], 1)
+    spin = adapter.UncheckedCall(store, exports["spin"], 0)
+    assert count.call() is not None, "a new store's deadline is now: the control"
+    adapter.EpochDeadline(store).set(3)  # three epochs from now
+    for _ in range(2):
+        engine.increment_epoch()
+    count.i32.value = 1000
+    assert count.call() is None and count.i32.value == 7  # before the deadline: runs
+    engine.increment_epoch()
+    failure = spin.call()  # the deadline has passed: stopped at the loop's first check
+    assert isinstance(failure, wasmtime.Trap) and failure.trap_code == wasmtime.TrapCode.INTERRUPT
