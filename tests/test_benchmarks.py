@@ -15,6 +15,8 @@ from benchmarks.result import Row, Target
 from benchmarks.stats import percentile
 from benchmarks.testdata import ENV_VAR, MissingTestdata, program
 
+pytestmark = pytest.mark.slow  # the quick suite runs every benchmark
+
 
 def test_quick_suite_reports_every_benchmark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              request: pytest.FixtureRequest) -> None:

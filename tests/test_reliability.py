@@ -439,6 +439,7 @@ EXIT_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # eleven child processes
 def test_scripts_that_leave_reactors_open_exit_cleanly(tmp_path):
     # Without the wait in instance._close_all_at_exit, about one run in three
     # of this script ended in a Rust panic trace (measured, two at a time).
