@@ -5,7 +5,9 @@ wasmtime-py release that changes any of them fails here, by name."""
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 import threading
 
 import pytest
@@ -39,6 +41,31 @@ def test_required_symbol_exists_with_its_signature(owner, name, argtypes, restyp
     assert tuple(t.__name__ for t in got_args) == argtypes, f"{owner}.{name} arguments changed"
     assert (got_res.__name__ if got_res is not None else None) == restype, \
         f"{owner}.{name} result changed"
+
+
+def internals_used_by_the_adapter() -> set[tuple[str, str]]:
+    """(owner, name) of each wasmtime-py internal the adapter's code touches:
+    ``_bindings.X``, ``_ffi.X``, ``_wasi.X``, and private attributes of
+    wasmtime objects (owner "*": any class)."""
+    used = set()
+    for node in ast.walk(ast.parse(inspect.getsource(adapter))):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        if isinstance(owner, ast.Name) and owner.id in ("_bindings", "_ffi", "_wasi"):
+            used.add((owner.id, node.attr))
+        elif node.attr.startswith("_") and not node.attr.startswith("__") \
+                and not (isinstance(owner, ast.Name) and owner.id in ("self", "_raised")):
+            used.add(("*", node.attr))
+    return used
+
+
+def test_every_internal_the_adapter_uses_is_listed_and_so_checked():
+    listed = {(owner, name) for owner, name, _, _ in adapter.REQUIRED}
+    listed_names = {name for _, name in listed}
+    unlisted = {(owner, name) for owner, name in internals_used_by_the_adapter()
+                if (owner, name) not in listed and not (owner == "*" and name in listed_names)}
+    assert not unlisted, f"add to _wasmtime.REQUIRED, so a new wasmtime-py is checked for them: {unlisted}"
 
 
 WAT = """(module
