@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import statistics
 from pathlib import Path
 from typing import Any
 
+from reactor_frame.benchmarks.stats import median, percentile
 from reactor_frame.integrations.frame import Frame
 
 
@@ -29,14 +29,13 @@ class FrameLog:
 
     def summary(self) -> dict[str, float]:
         """Median and 99th percentile of the step time, and the worst frame."""
-        elapsed = sorted(f["elapsed_ms"] for f in self.per_frame)
+        elapsed = [f["elapsed_ms"] for f in self.per_frame]
         if not elapsed:
             return {}
-        p99 = elapsed[min(len(elapsed) - 1, round(0.99 * (len(elapsed) - 1)))]
         return {
-            "elapsed_median_ms": round(statistics.median(elapsed), 3),
-            "elapsed_p99_ms": round(p99, 3),
-            "elapsed_max_ms": round(elapsed[-1], 3),
+            "elapsed_median_ms": round(median(elapsed), 3),
+            "elapsed_p99_ms": round(percentile(elapsed, 99), 3),
+            "elapsed_max_ms": round(max(elapsed), 3),
         }
 
     def write(self, path: str | Path, **extra: Any) -> None:

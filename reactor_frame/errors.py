@@ -200,4 +200,4 @@ class MissingDependencyError(ReactorError, ImportError):
 def first_line(exc: BaseException) -> str:
     """The first line of ``exc``'s message (its type name when empty)."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return text.splitlines()[0].rstrip() if text else type(exc).__name__

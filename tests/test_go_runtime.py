@@ -255,7 +255,9 @@ def test_virtual_clock_is_the_guests_time(guest):
     g.start()
     started = time.monotonic()
     g.run_virtual()
-    assert time.monotonic() - started < 2  # 10.41 s of guest time
+    # 10.41 s of guest time: waiting for real could not take less, however
+    # loaded the machine; jumping takes milliseconds.
+    assert time.monotonic() - started < 10.41
     assert g.stdout() == (
         "start 2001-09-09T01:46:40Z\n"
         "slept 250ms\n"
@@ -289,10 +291,9 @@ def test_ready_only_when_a_goroutine_can_run(guest):
 def test_goroutines_blocked_forever_leave_tick_idle(guest, mode):
     g = guest("blockforever", *([mode] if mode else []))
     g.start()
-    started = time.monotonic()
     results = g.run_real(timeout=2)
-    assert time.monotonic() - started < 1
     assert len(results) <= 5
+    assert all(r <= 0 for r in results), "no timer is pending, so nothing to wait for"
     assert g.tick() == -1  # and stays idle
     assert g.control()["delay_ns"] == -1
     lines = g.stdout().splitlines()
@@ -308,9 +309,9 @@ def test_goroutines_blocked_forever_leave_tick_idle(guest, mode):
 def test_tick_returns_while_goroutines_yield_forever(guest):
     g = guest("yieldforever")
     g.start()
-    started = time.monotonic()
+    cpu = time.thread_time()
     results = [g.tick() for _ in range(1000)]
-    assert time.monotonic() - started < 5
+    assert time.thread_time() - cpu < 5  # each tick returned after one round
     assert set(results) == {0}
     c = g.control()
     assert c["delay_ns"] == 0
@@ -346,12 +347,14 @@ def test_go_tick_for_spends_its_budget(guest):
     budget = 4 * MS
     turns = []
     for _ in range(5):
-        started = time.perf_counter_ns()
+        started, cpu = time.perf_counter_ns(), time.thread_time_ns()
         assert g.tick_for(budget) == 0
-        elapsed = time.perf_counter_ns() - started
+        elapsed, cpu = time.perf_counter_ns() - started, time.thread_time_ns() - cpu
         c = g.control()
         assert budget <= c["budget_spent"] <= elapsed
-        assert c["budget_spent"] < 50 * MS  # ends at the first yield after the deadline
+        # It ends at the first yield after the deadline: about 0.2 ms of
+        # work past it (wall time past it also counts others' use of the CPU).
+        assert cpu < budget + 20 * MS
         assert 1 <= c["turns"] < 50  # part of a round: the budget ended the tick
         assert c["delay_ns"] == 0
         turns.append(c["turns"])

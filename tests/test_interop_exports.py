@@ -128,8 +128,8 @@ def test_export_blocked_on_a_timer_under_virtual_time_returns_at_once(check):
     before = clock.now_ns()
     started = time.perf_counter()
     assert r.exports.wait_timer(5000) == 5000
-    assert time.perf_counter() - started < 1.0
-    assert clock.now_ns() - before >= 5_000_000_000
+    assert time.perf_counter() - started < 5.0  # what a real wait would take at least
+    assert clock.now_ns() - before == 5_000_000_000
 
 
 def test_export_blocked_on_another_goroutine_returns_its_answer(check):

@@ -32,7 +32,8 @@ CYCLES = int(os.environ.get("REACTOR_FRAME_LEAK_CYCLES", "500"))
 WARM_UP = 40
 QUIET = {"stdout": lambda _t: None, "stderr": lambda _t: None}
 
-pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")
+pytestmark = [pytest.mark.slow,  # cycles hundreds of reactors
+              pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")]
 
 
 def rss_mb() -> float:

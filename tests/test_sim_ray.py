@@ -22,6 +22,8 @@ from .test_sim_sweep import (
     walker_params,
 )
 
+pytestmark = pytest.mark.slow  # starts a local Ray cluster
+
 
 def trap_handlers() -> dict[int, int | None]:
     """The address of each trap signal's handler in this process."""

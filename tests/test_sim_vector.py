@@ -55,6 +55,7 @@ def test_sync_vector_env_runs_episodes(sync_rollout):
     assert sync_rollout[-1][0].shape == (N, 4)
 
 
+@pytest.mark.slow  # spawns a Python process per environment
 def test_async_vector_env_agrees_with_sync(sync_rollout):
     vec = gymnasium.vector.AsyncVectorEnv([functools.partial(quiet_env, CARTPOLE)] * N,
                                           context="spawn")

@@ -1,7 +1,11 @@
 """The frame-budget scheduler: step, deadlines, hooks, FrameScheduler.
 
-Wall-time bounds here are generous on purpose (the machine is shared); the
-tight targets are measured in benchmarks/bench_step.py.
+A step ends by the wall clock, but on a shared machine its wall time also
+counts the time the operating system gave to others. So lower bounds ("the
+budget is used") are on wall time, which only grows under load, and upper
+bounds ("the step kept to its budget") are on this thread's CPU time
+(``time.thread_time``), which does not. The tight targets are measured in
+benchmarks/bench_step.py.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import pytest
 import wasmtime
 
 import reactor_frame as rf
-from reactor_frame import FrameScheduler, LoopResult, Reactor
+from reactor_frame import FrameScheduler, LoopResult, Reactor, VirtualClock
 
 # A seed-ABI reactor (no extensions): after go_start_main, each go_tick burns
 # about 1 ms of CPU and reports "ready" until its counter runs out, then idles.
@@ -48,10 +52,11 @@ def test_step_records_timer_deadline_and_skips_until_it(make_reactor):
     assert rep.result > 0 and not rep.idle
     assert rep.next_timer_ms is not None and 150 < rep.next_timer_ms <= 250
     assert rep.deadline_ns is not None and rep.deadline_ns == r.deadline_ns
-    started = time.perf_counter_ns()
+    cpu = time.thread_time()
     skipped = r.step(20.0)
+    cpu = time.thread_time() - cpu
     assert skipped.calls == 0 and skipped.ticks == 0  # provably nothing to do: no guest call
-    assert (time.perf_counter_ns() - started) < 5_000_000
+    assert cpu < 0.005
     assert skipped.next_timer_ms is not None and skipped.next_timer_ms <= rep.next_timer_ms
 
 
@@ -67,19 +72,21 @@ def test_budget_is_used_and_respected_with_tick_for(make_reactor):
     out: list[str] = []
     r = make_reactor("busywork", args=["busywork", "50", "20"], stdout=out.append)
     assert r.features.tick_for
-    steps = []
+    steps, cpu_ms = [], []
     while not r.done and len(steps) < 1000:
+        cpu = time.thread_time()
         steps.append(r.step(4.0))
+        cpu_ms.append((time.thread_time() - cpu) * 1000)
     assert out and out[0].startswith("busywork 50 goroutines 20 chunks")
     # Every chunk ends in a Gosched, one counted turn: the steps together
     # account for all 1000 chunks, however the machine's load split them.
     assert sum(rep.turns for rep in steps) >= 50 * 20
     working = steps[:-1]
     assert len(working) >= 5
-    for rep in working:
+    for rep, cpu in zip(working, cpu_ms):
         assert rep.calls >= 1
         assert rep.elapsed_ms >= 3.5, "the budget is used, not wasted"
-        assert rep.elapsed_ms < 4.0 + 60.0, "generous: one 0.2 ms chunk past the budget is the design"
+        assert cpu < 4.0 + 20.0, "generous: one 0.2 ms chunk past the budget is the design"
 
 
 def test_seed_abi_fallback_repeats_go_tick_within_budget():
@@ -98,13 +105,17 @@ def test_seed_abi_fallback_repeats_go_tick_within_budget():
 def test_endless_yielding_goroutines_step_always_returns(make_reactor):
     r = make_reactor("busywork", args=["busywork", "3", "100000000"])
     for _ in range(20):
+        cpu = time.thread_time()
         rep = r.step(2.0)
+        cpu = time.thread_time() - cpu
         assert rep.result == LoopResult.READY and not rep.idle
-        assert rep.elapsed_ms < 2.0 + 60.0
+        assert rep.calls >= 1 and rep.turns >= 1
+        assert cpu * 1000 < 2.0 + 20.0
 
 
 def test_hooks_fire_without_polling(make_reactor):
-    r = make_reactor("timers")
+    clock = VirtualClock()
+    r = make_reactor("timers", clock=clock)
     events: list[tuple] = []
     r.hooks.on("output", lambda rr, stream, text: events.append(("output", stream, text)))
     r.hooks.on("timer", lambda rr, deadline: events.append(("timer", deadline)))
@@ -118,13 +129,17 @@ def test_hooks_fire_without_polling(make_reactor):
     while not r.done:
         rep = r.step(10.0)
         if rep.next_timer_ms:
-            time.sleep(rep.next_timer_ms / 1000)
+            clock.advance(rep.next_timer_ms)
     kinds = [e[0] for e in events]
     assert ("output", "stdout", "slept 1ms\n") in events
     assert "timer" in kinds and kinds[-1] == "step"
     assert ("exit", 0) in events
+    # Each timer the guest set is reported once, at its deadline on the
+    # reactor's clock: sleeps end at 1, 10, 50, 120 ms, ticks at 140, 160,
+    # 180 and time.After at 210 ms after the start.
     timer_deadlines = [e[1] for e in events if e[0] == "timer"]
-    assert timer_deadlines == sorted(timer_deadlines)
+    start_ns = VirtualClock.DEFAULT_START_NS
+    assert [(d - start_ns) // 1_000_000 for d in timer_deadlines] == [1, 10, 50, 120, 140, 160, 180, 210]
     r.hooks.off("step", on_step)
     with pytest.raises(ValueError, match="unknown hook event"):
         r.hooks.on("nonsense", print)
@@ -148,11 +163,11 @@ def test_idle_and_error_hooks(make_reactor):
 
 def test_spinning_goroutine_is_stopped_by_the_watchdog(make_reactor):
     r = make_reactor("spin", tick_timeout=0.2)
-    started = time.perf_counter()
+    cpu = time.thread_time()
     with pytest.raises(rf.ReactorTimeoutError):
         while True:
             r.step(4.0)
-    assert time.perf_counter() - started < 5.0
+    assert time.thread_time() - cpu < 5.0  # the spin was stopped, however loaded the machine
     assert r.closed
 
 

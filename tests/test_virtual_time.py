@@ -45,7 +45,9 @@ def test_run_fast_forwards_exactly(make_reactor):
     assert r.run() == 0
     wall = time.perf_counter() - started
     assert "".join(out).splitlines() == VCLOCK_LINES
-    assert wall < 2.0, f"10.4 s of virtual timers took {wall:.2f} s of wall time"
+    # Waiting for real could not take less than the 10.41 s waited, however
+    # loaded the machine; jumping takes milliseconds.
+    assert wall < 10.41, f"10.41 s of virtual timers took {wall:.2f} s of wall time"
     assert clock.now_ns() == VirtualClock.DEFAULT_START_NS + 10_410_000_000
 
 
@@ -136,7 +138,7 @@ def test_real_and_virtual_reactors_mix_in_one_scheduler(make_reactor):
     assert sched.all_done
     assert real_out == ["hello from go\n"]
     assert "".join(virtual_out).splitlines() == VCLOCK_LINES
-    assert time.perf_counter() - started < 5.0  # 10.4 s simulated, not waited
+    assert time.perf_counter() - started < 10.41  # 10.41 s simulated, not waited
 
 
 def test_shared_virtual_clock_keeps_reactors_in_one_time(make_reactor):
@@ -177,7 +179,7 @@ def test_wasi_clock_and_poll_follow_the_virtual_clock_on_seed_binaries():
         before = clock.now_ns()
         started = time.perf_counter()
         r.loop_once()
-        assert time.perf_counter() - started < 1.0  # a 5 s poll did not block
+        assert time.perf_counter() - started < 5.0  # a 5 s poll did not block
         data = r.memory.read(r.store, 0, 8 + 8)
         first, second = struct.unpack("<QQ", data)
         assert first == before
@@ -208,10 +210,10 @@ def test_frame_scheduler_does_not_spin_on_a_capped_virtual_reactor(make_reactor)
     sleeper_out: list[str] = []
     sleeper = make_reactor("vclock", clock=clock, stdout=sleeper_out.append)
     sched = FrameScheduler([endless, sleeper])
-    started = time.perf_counter()
+    cpu = time.thread_time()
     for _ in range(30):
         reports = sched.step(4.0, advance_ms=20.0)
         assert reports[0].calls == 10
-    assert time.perf_counter() - started < 10.0
+    assert time.thread_time() - cpu < 10.0
     assert clock.now_ns() == VirtualClock.DEFAULT_START_NS + 30 * 20_000_000
     assert "slept 250ms\n" in sleeper_out

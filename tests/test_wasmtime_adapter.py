@@ -5,7 +5,9 @@ wasmtime-py release that changes any of them fails here, by name."""
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 import threading
 
 import pytest
@@ -39,6 +41,31 @@ def test_required_symbol_exists_with_its_signature(owner, name, argtypes, restyp
     assert tuple(t.__name__ for t in got_args) == argtypes, f"{owner}.{name} arguments changed"
     assert (got_res.__name__ if got_res is not None else None) == restype, \
         f"{owner}.{name} result changed"
+
+
+def internals_used_by_the_adapter() -> set[tuple[str, str]]:
+    """(owner, name) of each wasmtime-py internal the adapter's code touches:
+    ``_bindings.X``, ``_ffi.X``, ``_wasi.X``, and private attributes of
+    wasmtime objects (owner "*": any class)."""
+    used = set()
+    for node in ast.walk(ast.parse(inspect.getsource(adapter))):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        if isinstance(owner, ast.Name) and owner.id in ("_bindings", "_ffi", "_wasi"):
+            used.add((owner.id, node.attr))
+        elif node.attr.startswith("_") and not node.attr.startswith("__") \
+                and not (isinstance(owner, ast.Name) and owner.id in ("self", "_raised")):
+            used.add(("*", node.attr))
+    return used
+
+
+def test_every_internal_the_adapter_uses_is_listed_and_so_checked():
+    listed = {(owner, name) for owner, name, _, _ in adapter.REQUIRED}
+    listed_names = {name for _, name in listed}
+    unlisted = {(owner, name) for owner, name in internals_used_by_the_adapter()
+                if (owner, name) not in listed and not (owner == "*" and name in listed_names)}
+    assert not unlisted, f"add to _wasmtime.REQUIRED, so a new wasmtime-py is checked for them: {unlisted}"
 
 
 WAT = """(module
@@ -95,7 +122,37 @@ def test_host_function_exceptions_come_back_on_their_own_thread():
     assert isinstance(adapter.take_raised(), KeyError)
 
 
-def test_memory_size_and_epoch_deadline():
+def test_memory_size():
     store, exports = instance(lambda values: None)
-    assert adapter.MemorySize(store, exports["memory"]).size() == 65536
-    adapter.EpochDeadline(store).set(5)  # no error on an open store
+    size = adapter.MemorySize(store, exports["memory"])
+    assert size.size() == 65536
+    exports["memory"].grow(store, 2)
+    assert size.size() == 3 * 65536
+
+
+EPOCH_WAT = """(module
+  (func (export "count") (param $n i32) (result i32)
+    (loop $l (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.get $n) (i32.const 0))))
+    (i32.const 7))
+  (func (export "spin") (loop $l (br $l))))"""
+
+
+def test_epoch_deadline_lets_calls_run_until_it_passes():
+    config = wasmtime.Config()
+    config.epoch_interruption = True
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    exports = wasmtime.Instance(store, wasmtime.Module(engine, wasmtime.wat2wasm(EPOCH_WAT)),
+                                []).exports(store)
+    count = adapter.UncheckedCall(store, exports["count"], 1)
+    spin = adapter.UncheckedCall(store, exports["spin"], 0)
+    assert count.call() is not None, "a new store's deadline is now: the control"
+    adapter.EpochDeadline(store).set(3)  # three epochs from now
+    for _ in range(2):
+        engine.increment_epoch()
+    count.i32.value = 1000
+    assert count.call() is None and count.i32.value == 7  # before the deadline: runs
+    engine.increment_epoch()
+    failure = spin.call()  # the deadline has passed: stopped at the loop's first check
+    assert isinstance(failure, wasmtime.Trap) and failure.trap_code == wasmtime.TrapCode.INTERRUPT

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..errors import first_line
+
 _NUMBERED = re.compile(r"^\d+:\s*")
 _BACKTRACE_SUMMARY = "error while executing at wasm backtrace:"
 
@@ -19,10 +21,8 @@ def cause_line(exc: BaseException) -> str:
     """``summary: cause: cause...`` without the backtrace, on one line."""
     lines = [line.strip() for line in str(exc).splitlines()]
     lines = [line for line in lines if line]
-    if not lines:
-        return type(exc).__name__
     if "Caused by:" not in lines:
-        return lines[0]
+        return first_line(exc)
     at = lines.index("Caused by:")
     causes = [_NUMBERED.sub("", line) for line in lines[at + 1:]]
     head = [] if lines[0] == _BACKTRACE_SUMMARY else [lines[0].rstrip(":")]

@@ -10,6 +10,7 @@ import wasmtime
 
 from ..clock import Clock, VirtualClock
 from ..errors import SnapshotLimitError, SnapshotMismatchError, SnapshotStateError
+from ..host.causes import cause_line
 from ..host.clockusers import reactors_on_clock
 from .image import ReactorSnapshot
 
@@ -76,7 +77,7 @@ def restore_into(r: Reactor, snapshot: ReactorSnapshot, *, fresh: bool,
     except wasmtime.WasmtimeError as exc:  # memory could not grow: nothing changed
         raise SnapshotLimitError(
             f"{r.name}: guest memory cannot grow to the snapshot's "
-            f"{snapshot.memory_size / 2**20:.1f} MiB: {str(exc).strip().splitlines()[0]}") from None
+            f"{snapshot.memory_size / 2**20:.1f} MiB: {cause_line(exc)}") from None
     r.set_host_state(snapshot.host)
 
 
