@@ -94,6 +94,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    else:
+        from reactor_frame.integrations.display import NoDisplayError, require_display
+        try:
+            require_display("run it off-screen with: reactor-frame demo --headless "
+                            "--frames 300 --screenshot out.png")
+        except NoDisplayError as exc:
+            print(f"reactor-frame demo: {exc}", file=sys.stderr)
+            return 1
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
         from .show import DemoOptions, run_demo

@@ -503,7 +503,7 @@ def test_build_with_a_go_that_does_not_exist(cli, tmp_path):
 
 
 def test_build_of_a_directory_that_does_not_exist(cli, tmp_path):
-    assert_clean_error(cli("build", tmp_path / "nowhere"), 1, "not a directory")
+    assert_clean_error(cli("build", tmp_path / "nowhere"), 1, "no such directory")
 
 
 def test_build_progress_reports_a_long_silence():
