@@ -28,15 +28,20 @@ class FrameLog:
         })
 
     def summary(self) -> dict[str, float]:
-        """Median and 99th percentile of the step time, and the worst frame."""
+        """Median and 99th percentile of the step time (wall and CPU), the
+        worst frame, and the median wall time the OS took from a step."""
         elapsed = sorted(f["elapsed_ms"] for f in self.per_frame)
         if not elapsed:
             return {}
-        p99 = elapsed[min(len(elapsed) - 1, round(0.99 * (len(elapsed) - 1)))]
+        cpu = sorted(f["cpu_ms"] for f in self.per_frame)
+        taken = [max(0.0, f["elapsed_ms"] - f["cpu_ms"]) for f in self.per_frame]
         return {
             "elapsed_median_ms": round(statistics.median(elapsed), 3),
-            "elapsed_p99_ms": round(p99, 3),
+            "elapsed_p99_ms": round(_p99(elapsed), 3),
             "elapsed_max_ms": round(elapsed[-1], 3),
+            "cpu_median_ms": round(statistics.median(cpu), 3),
+            "cpu_p99_ms": round(_p99(cpu), 3),
+            "os_median_ms": round(statistics.median(taken), 3),
         }
 
     def write(self, path: str | Path, **extra: Any) -> None:
@@ -44,3 +49,7 @@ class FrameLog:
         data = {"frames": len(self.per_frame), "per_frame": self.per_frame,
                 "summary": self.summary(), **extra}
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def _p99(ordered: list[float]) -> float:
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]

@@ -36,6 +36,8 @@ __all__ = [
     "RayUnavailableError",
     "MissingDependencyError",
     "first_line",
+    "NoGoModuleError",
+    "HookSignatureError",
 ]
 
 

@@ -73,14 +73,14 @@ def test_steps_keep_to_the_budget(headless):
     wall time and its thread's CPU time: a step over the bound in wall time
     but not in CPU time was paused by the operating system (a loaded
     machine), which no scheduler can prevent, so only CPU time over the
-    bound fails."""
+    bound fails, and the median is judged on CPU time too."""
     stats, _ = headless
     frames = stats["per_frame"]
     assert all(f["budget_ms"] == BUDGET_MS for f in frames)
     overruns = [(i, f["elapsed_ms"], f["cpu_ms"]) for i, f in enumerate(frames)
                 if f["elapsed_ms"] > BOUND_MS and f["cpu_ms"] > BOUND_MS]
     assert overruns == []
-    assert stats["summary"]["elapsed_median_ms"] <= BUDGET_MS
+    assert stats["summary"]["cpu_median_ms"] <= BUDGET_MS
 
 
 def test_virtual_time_runs_are_identical(tmp_path):

@@ -3,8 +3,9 @@
 The guest package is a Go module shipped in ``reactor_frame/goguest``. A
 build never relies on the program's own set-up for it: the program's
 ``go.mod`` is copied into the build's work directory, the copy gets a
-``require`` and a ``replace`` pointing at a fresh copy of the shipped
-sources, and ``go build -modfile=COPY`` uses it. The program's files are
+``require`` and a ``replace`` pointing at the shipped sources, and ``go
+build -modfile=COPY`` uses it. (Go records the replacement directory in the
+binary, so it must not be a temporary one: builds stay reproducible.) The program's files are
 never modified, a ``replace`` line of the program's own (written by
 ``reactor-frame new`` for editors and ``go vet``) is overridden, and the
 same works on every supported Go release (Go 1.24 cannot add a package to
@@ -52,14 +53,11 @@ def find_go_mod(package: Path) -> Path:
 
 def prepare_modfile(toolchain: GoToolchain, package: Path, workdir: Path,
                     env: dict[str, str]) -> Path:
-    """Copy the go.mod of ``package``'s module and the guest module into
-    ``workdir`` and wire the copy to the guest; return the copied go.mod's
+    """Copy the go.mod (and go.sum) of ``package``'s module into ``workdir``
+    and wire the copy to the shipped guest module; return the copied go.mod's
     path, for ``-modfile``."""
     gomod = find_go_mod(package)
-    guest = workdir / "guestmod"
-    shutil.copytree(shipped_guest_dir(), guest,
-                    ignore=lambda _d, names: [n for n in names
-                                              if not n.endswith((".go", ".mod"))])
+    guest = shipped_guest_dir()
     modfile = workdir / "go.mod"
     shutil.copyfile(gomod, modfile)
     gosum = gomod.with_name("go.sum")

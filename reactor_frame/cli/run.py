@@ -58,9 +58,12 @@ def register(
                    help="run on a virtual clock: time jumps to each timer instead of "
                         "sleeping (fast-forward; deterministic times)")
     p.add_argument("--seed", metavar="N", type=int,
-                   help="seed the guest's random source, for reproducible runs")
+                   help="seed the guest's random source (math/rand, crypto/rand); runs are "
+                        "reproducible only with --virtual as well, since on real time "
+                        "timers fire at machine-dependent moments")
     p.add_argument("--stats", action="store_true",
-                   help="print ticks, guest time, timer waits and wall time to stderr at the end")
+                   help="print ticks, guest time (wall and CPU), timer waits and wall time "
+                        "to stderr at the end")
     p.add_argument("--dir", metavar="HOST[:GUEST]", action="append", default=[], type=_preopen,
                    help="preopen host directory HOST as GUEST (default: the same path); repeatable")
     p.add_argument("--env", metavar="NAME[=VALUE]", action="append", default=[], type=_env_var,

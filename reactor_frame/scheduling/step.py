@@ -33,7 +33,7 @@ How a step spends its budget:
 from __future__ import annotations
 
 import math
-from time import perf_counter_ns
+from time import perf_counter_ns, thread_time_ns
 from typing import TYPE_CHECKING
 
 from ..abi import LoopResult
@@ -60,6 +60,7 @@ def checked_wall_cap(max_step_wall_s: float | None) -> float | None:
 def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None) -> StepReport:
     """``Reactor.step``: see the module docstring."""
     started = perf_counter_ns()
+    cpu_started = thread_time_ns()
     check_ms("budget_ms", budget_ms)
     r.check_open()
     report = StepReport(budget_ms=budget_ms)
@@ -80,7 +81,7 @@ def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None
         run_until(r, report, end_ns, target_ns, wall_end_ns)
     if target_ns is not None and not report.wall_capped:
         clock.advance_to_ns(target_ns)  # type: ignore[attr-defined]
-    finish_report(r, report, started)
+    finish_report(r, report, started, cpu_started)
     return report
 
 
@@ -144,14 +145,24 @@ def _count(r: "Reactor", report: StepReport) -> None:
     report.turns += turns
 
 
-def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:
-    report.result = r.last_result
+def finish_report(r: "Reactor", report: StepReport, started_ns: int,
+                  cpu_started_ns: int | None = None, *, spent: tuple[int, int] | None = None) -> None:
+    """Fill in ``report`` after a step begun at ``started_ns`` (perf_counter)
+    and ``cpu_started_ns`` (thread CPU time); ``spent`` gives (wall ns, CPU
+    ns) instead when the step's time was not one stretch (FrameScheduler)."""
+    done = r.done or r.closed
+    report.result = int(_IDLE if done else r.last_result)
     report.exit_code = r.exit_code
     deadline = r.deadline_ns
     if deadline is not None and not r.closed:
         report.deadline_ns = deadline
         report.next_timer_ms = max(0, deadline - r.clock.now_ns()) / 1e6
     report.idle = r.done or r.closed or (r.last_result == _IDLE and not r.woken)
-    report.elapsed_ms = (perf_counter_ns() - started_ns) / 1e6
+    if spent is not None:
+        report.elapsed_ms, report.cpu_ms = spent[0] / 1e6, spent[1] / 1e6
+    else:
+        report.elapsed_ms = (perf_counter_ns() - started_ns) / 1e6
+        if cpu_started_ns is not None:
+            report.cpu_ms = (thread_time_ns() - cpu_started_ns) / 1e6
     if r.hooks:
         r.hooks.emit_step(report)
