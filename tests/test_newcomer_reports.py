@@ -20,6 +20,8 @@ def test_step_reports_cpu_time_next_to_wall_time(make_reactor):
         # One thread cannot use more CPU than wall time (clock granularity aside).
         assert rep.cpu_ms <= rep.elapsed_ms + 1.0
         assert rep.os_ms == pytest.approx(max(0.0, rep.elapsed_ms - rep.cpu_ms))
+    skipped = [rep for rep in reports if not rep.calls]
+    assert all(rep.cpu_ms == 0 and rep.os_ms == 0 for rep in skipped)
 
 
 def test_frame_scheduler_reports_own_shares_and_the_total_once(make_reactor):

@@ -79,7 +79,8 @@ def test_budget_is_used_and_respected_with_tick_for(make_reactor):
     for rep in working:
         assert rep.calls >= 1
         assert rep.elapsed_ms >= 3.5, "the budget is used, not wasted"
-        assert rep.elapsed_ms < 4.0 + 60.0, "generous: one 0.2 ms chunk past the budget is the design"
+        # Judged on CPU time: wall time also holds the OS's pauses of a loaded machine.
+        assert rep.cpu_ms < 4.0 + 60.0, "generous: one 0.2 ms chunk past the budget is the design"
 
 
 def test_seed_abi_fallback_repeats_go_tick_within_budget():

@@ -11,7 +11,7 @@ clock every wait is a jump of the clock to the deadline.
 from __future__ import annotations
 
 from collections.abc import Callable
-from time import perf_counter_ns, thread_time_ns
+from time import perf_counter_ns
 from typing import TypeVar
 
 from ..abi import LoopResult
@@ -39,7 +39,6 @@ def by_frames(reactor: Reactor, budget_ms: float, stats: RunStats) -> None:
         elapsed_ns = int(report.elapsed_ms * 1e6)
         stats.frames += 1
         stats.guest_ns += elapsed_ns
-        stats.guest_cpu_ns += int(report.cpu_ms * 1e6)
         stats.longest_frame_ns = max(stats.longest_frame_ns, elapsed_ns)
         if report.idle:
             return
@@ -56,9 +55,8 @@ def wait_for_timer(reactor: Reactor, stats: RunStats) -> None:
 
 
 def _timed(stats: RunStats, call: Callable[[], T]) -> T:
-    started, cpu_started = perf_counter_ns(), thread_time_ns()
+    started = perf_counter_ns()
     try:
         return call()
     finally:
         stats.guest_ns += perf_counter_ns() - started
-        stats.guest_cpu_ns += thread_time_ns() - cpu_started

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from time import perf_counter_ns
+from time import perf_counter_ns, thread_time_ns
 from typing import BinaryIO
 
 from ..clock import VirtualClock
@@ -104,6 +104,7 @@ def execute(args: argparse.Namespace) -> int:
     )
     stats.load_ns = perf_counter_ns() - started
     with reactor:
+        cpu_started = thread_time_ns()
         try:
             if args.budget is None:
                 drive.to_completion(reactor, stats)
@@ -111,6 +112,7 @@ def execute(args: argparse.Namespace) -> int:
                 drive.by_frames(reactor, args.budget, stats)
         finally:
             stats.ticks = reactor.stats_ticks
+            stats.guest_cpu_ns = thread_time_ns() - cpu_started
             stats.wall_ns = perf_counter_ns() - started
             if args.stats:
                 print(stats.render(reactor.name), file=sys.stderr, flush=True)

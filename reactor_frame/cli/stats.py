@@ -24,8 +24,10 @@ class RunStats:
     longest_frame_ns: int = 0
     wall_ns: int = 0
     guest_cpu_ns: int = 0
-    """CPU time of the driving thread inside guest calls: next to
-    ``guest_ns`` it tells a guest that overran from a busy machine."""
+    """CPU time of the driving thread while it drove the guest (timer waits
+    sleep, so it is the guest calls and the host's bookkeeping): next to
+    ``guest_ns`` it tells a guest that overran from a busy machine. Read
+    once around the whole drive: a CPU-clock read costs about a guest tick."""
 
     def render(self, name: str) -> str:
         """A small table for stderr."""

@@ -26,7 +26,9 @@ class FrameReport(list[StepReport]):
         self.elapsed_ms = elapsed_ms
         """Wall time of the whole frame step."""
         self.cpu_ms = cpu_ms
-        """CPU time of the stepping thread during the whole frame step."""
+        """CPU time of the stepping thread while it stepped the reactors
+        (the shares' ``cpu_ms`` together; the scheduler's own bookkeeping,
+        a few microseconds, is in ``elapsed_ms`` only)."""
 
     @property
     def os_ms(self) -> float:

@@ -40,14 +40,16 @@ class StepReport:
     The clock stays where it got to; the next step carries on from there.
     Such a step depends on the machine's speed, so it is not deterministic."""
     cpu_ms: float = 0.0
-    """CPU time of the stepping thread during this step. Well below
-    ``elapsed_ms``, the operating system paused the thread (a busy machine);
-    close to it, the time went to the guest and the host."""
+    """CPU time of the stepping thread during this step (0 when it made no
+    guest call). Well below ``elapsed_ms``, the operating system paused the
+    thread (a busy machine); close to it, the time went to the guest and the
+    host."""
 
     @property
     def os_ms(self) -> float:
-        """Wall time the step was not on the CPU: the operating system's share."""
-        return max(0.0, self.elapsed_ms - self.cpu_ms)
+        """Wall time the step was not on the CPU: the operating system's share
+        (0 for a step that made no guest call, whose CPU time is not read)."""
+        return max(0.0, self.elapsed_ms - self.cpu_ms) if self.calls else 0.0
 
     @property
     def utilisation(self) -> float:
