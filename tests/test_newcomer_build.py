@@ -114,3 +114,16 @@ def test_build_of_a_missing_dir_says_no_such_directory(tmp_path):
     done = cli("build", str(tmp_path / "nowhere"), cwd=tmp_path, timeout=60)
     assert done.returncode == 1
     assert "no such directory" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_guest_module_and_templates_ship_as_package_data():
+    """An installed (not editable) reactor-frame has go.mod next to the guest
+    sources and the project templates: pyproject's package-data lists them."""
+    from .test_packaging import PYPROJECT
+
+    data = PYPROJECT["tool"]["setuptools"]["package-data"]
+    assert "goguest/go.mod" in data["reactor_frame"]
+    assert "templates/*.tmpl" in data["reactor_frame.build"]
+    templates = Path(__file__).resolve().parents[1] / "reactor_frame" / "build" / "templates"
+    assert sorted(p.name for p in templates.glob("*.tmpl")) == sorted(
+        ["main.go.tmpl", "play.py.tmpl", "README.md.tmpl"])
