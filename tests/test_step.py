@@ -101,7 +101,7 @@ def test_endless_yielding_goroutines_step_always_returns(make_reactor):
     for _ in range(20):
         rep = r.step(2.0)
         assert rep.result == LoopResult.READY and not rep.idle
-        assert rep.elapsed_ms < 2.0 + 60.0
+        assert rep.cpu_ms < 2.0 + 60.0  # CPU time: wall time also holds the OS's pauses
 
 
 def test_hooks_fire_without_polling(make_reactor):
