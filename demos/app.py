@@ -16,6 +16,9 @@ from pathlib import Path
 
 from reactor_frame.errors import ReactorError
 
+#: File types pygame.image.save writes, by extension (others silently become TGA).
+SCREENSHOT_TYPES = (".png", ".jpg", ".jpeg", ".bmp", ".tga")
+
 #: The Go program's number of firefly slots (maxFireflies in fireflies/world.go).
 MAX_FIREFLIES = 1500
 
@@ -91,9 +94,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--headless needs --frames N")
     if args.frames is not None and args.frames < 1:
         parser.error("--frames must be at least 1")
+    for flag, path in (("--screenshot", args.screenshot), ("--stats", args.stats)):
+        if path is not None and not path.resolve().parent.is_dir():
+            parser.error(f"{flag} {path}: folder {path.resolve().parent} does not exist")
+    if args.screenshot is not None and args.screenshot.suffix.lower() not in SCREENSHOT_TYPES:
+        parser.error(f"--screenshot {args.screenshot}: use a file name ending in "
+                     f"{', '.join(SCREENSHOT_TYPES)}")
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    else:
+        from reactor_frame.integrations.display import NoDisplayError, require_display
+        try:
+            require_display("run it off-screen with: reactor-frame demo --headless "
+                            "--frames 300 --screenshot out.png")
+        except NoDisplayError as exc:
+            print(f"reactor-frame demo: {exc}", file=sys.stderr)
+            return 1
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
         from .show import DemoOptions, run_demo
@@ -112,11 +129,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReactorError as exc:
         print(f"reactor-frame demo: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("reactor-frame demo: interrupted", file=sys.stderr)
+        return 130
     if args.frames is not None:
         s = result.summary
         print(f"{result.frames} frames in {result.seconds:.1f} s ({result.fps:.1f} fps, "
-              f"{result.video_driver}); Go per frame: median {s.get('elapsed_median_ms', 0):.2f} ms, "
-              f"p99 {s.get('elapsed_p99_ms', 0):.2f} ms, budget {args.budget} ms")
+              f"{result.video_driver}); Go per frame: median {s.get('elapsed_median_ms', 0):.2f} ms "
+              f"wall, {s.get('cpu_median_ms', 0):.2f} ms CPU, {s.get('os_median_ms', 0):.2f} ms "
+              f"taken by the OS; p99 {s.get('elapsed_p99_ms', 0):.2f} ms wall, "
+              f"{s.get('cpu_p99_ms', 0):.2f} ms CPU; budget {args.budget} ms")
     return 0
 
 

@@ -28,14 +28,20 @@ class FrameLog:
         })
 
     def summary(self) -> dict[str, float]:
-        """Median and 99th percentile of the step time, and the worst frame."""
+        """Median and 99th percentile of the step time (wall and CPU), the
+        worst frame, and the median wall time the OS took from a step."""
         elapsed = [f["elapsed_ms"] for f in self.per_frame]
         if not elapsed:
             return {}
+        cpu = [f["cpu_ms"] for f in self.per_frame]
+        taken = [max(0.0, f["elapsed_ms"] - f["cpu_ms"]) for f in self.per_frame]
         return {
             "elapsed_median_ms": round(median(elapsed), 3),
             "elapsed_p99_ms": round(percentile(elapsed, 99), 3),
             "elapsed_max_ms": round(max(elapsed), 3),
+            "cpu_median_ms": round(median(cpu), 3),
+            "cpu_p99_ms": round(percentile(cpu, 99), 3),
+            "os_median_ms": round(median(taken), 3),
         }
 
     def write(self, path: str | Path, **extra: Any) -> None:
@@ -43,3 +49,4 @@ class FrameLog:
         data = {"frames": len(self.per_frame), "per_frame": self.per_frame,
                 "summary": self.summary(), **extra}
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+

@@ -38,6 +38,8 @@ from .scheduling.frame import FrameScheduler
 from .scheduling.hooks import Hooks
 from .scheduling.report import StepReport
 from .snapshot import ReactorSnapshot
+from .errors import HookSignatureError, NoGoModuleError
+from .scheduling.framereport import FrameReport
 
 __version__ = "0.1.0"
 
@@ -49,4 +51,5 @@ __all__ = [
     "ReactorError", "ReactorSnapshot", "ReactorTimeoutError", "ReactorTrapError", "ReentrancyError",
     "SharedBuffer", "SnapshotError", "SnapshotFormatError", "SnapshotLimitError",
     "SnapshotMismatchError", "SnapshotStateError", "SnapshotVersionError", "StepReport", "VirtualClock", "__version__", "host_function",
+    "FrameReport", "HookSignatureError", "NoGoModuleError",
 ]

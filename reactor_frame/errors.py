@@ -36,6 +36,8 @@ __all__ = [
     "RayUnavailableError",
     "MissingDependencyError",
     "first_line",
+    "NoGoModuleError",
+    "HookSignatureError",
 ]
 
 
@@ -201,3 +203,13 @@ def first_line(exc: BaseException) -> str:
     """The first line of ``exc``'s message (its type name when empty)."""
     text = str(exc).strip()
     return text.splitlines()[0].rstrip() if text else type(exc).__name__
+
+
+class NoGoModuleError(BuildError):
+    """Raised when the package to build is in no Go module (no ``go.mod`` in
+    its directory or above); the message says how to make one."""
+
+
+class HookSignatureError(ReactorError, TypeError):
+    """Raised by ``hooks.on(event, fn)`` when ``fn`` cannot be called as
+    ``fn(reactor, report)``. Also a ``TypeError``."""

@@ -122,7 +122,7 @@ def test_extra_flags_are_passed_to_go_build(tmp_path):
 
 
 def test_directory_that_does_not_exist(tmp_path):
-    with pytest.raises(rf.BuildError, match="not a directory"):
+    with pytest.raises(rf.BuildError, match="no such directory"):
         build_reactor(tmp_path / "absent", tmp_path / "x.wasm")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from .. import abi
 from ..errors import BuildError, CompileError, GoVersionError, NotMainPackageError
 from ..wasmfile import WasmFormatError, export_globals, read_wasm
+from .guestmod import prepare_modfile
 from .overlay import GUEST_PACKAGE, write_overlay
 from .toolchain import MIN_GO_VERSION, GoToolchain, find_go
 from .verify import verify_loads
@@ -32,6 +33,7 @@ def _go_env(toolchain: GoToolchain) -> dict[str, str]:
     env = dict(os.environ)
     env.update(GOOS="wasip1", GOARCH="wasm", GOROOT=str(toolchain.goroot))
     env.setdefault("GOTOOLCHAIN", "local")  # never download another toolchain
+    env["GOWORK"] = "off"  # the build's own go.mod copy decides (-modfile)
     return env
 
 
@@ -58,25 +60,49 @@ def build_reactor(
     extra_flags: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build the Go ``main`` package in directory ``package`` into a reactor at
-    ``output``, with the reactor runtime overlaid. The same sources and
-    toolchain give byte-identical output.
+    """Build the Go ``main`` package in directory ``package`` (or the folder
+    of the ``.go`` file ``package``) into a reactor at ``output``, with the
+    reactor runtime overlaid and the ``reactorframe/guest`` module wired in.
+    The same sources and toolchain give byte-identical output.
 
     Raises :class:`GoNotFoundError`, :class:`GoVersionError`,
-    :class:`NotMainPackageError`, :class:`CompileError`, or
+    :class:`NoGoModuleError`, :class:`NotMainPackageError`, :class:`CompileError`, or
     :class:`BuildError` when the output does not load (it is then removed).
     """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
-    pkgdir = Path(package).resolve()
-    if not pkgdir.is_dir():
-        raise BuildError(f"{package}: not a directory; pass the directory of a Go main package")
+    pkgdir = package_dir(package)
     out = Path(output).resolve()
     toolchain = find_go(go)
     say(f"using {toolchain.go} ({toolchain.version_text})")
     env = _go_env(toolchain)
+    with tempfile.TemporaryDirectory(prefix="reactor-frame-overlay-") as tmp:
+        modfile = prepare_modfile(toolchain, pkgdir, Path(tmp), env)
+        overlay_dir = Path(tmp) / "overlay"
+        overlay_dir.mkdir()
+        overlay = write_overlay(toolchain, overlay_dir)
+        _build(toolchain, pkgdir, out, env, [f"-modfile={modfile}", *extra_flags], overlay, say)
+    return _finish(out, toolchain, started, say)
 
-    listed = _run([str(toolchain.go), "list", "-f", "{{.Name}}", "."], pkgdir, env)
+
+def package_dir(package: str | os.PathLike[str]) -> Path:
+    """The directory to build for ``package``: itself, or the folder of a
+    ``.go`` file. Raises :class:`BuildError` when there is no such directory."""
+    path = Path(package).resolve()
+    if path.is_file() and path.suffix == ".go":
+        return path.parent
+    if not path.exists():
+        raise BuildError(f"{package}: no such directory; pass the directory of a Go main "
+                         "package (or one of its .go files)")
+    if not path.is_dir():
+        raise BuildError(f"{package}: not a directory or a .go file; pass the directory of a "
+                         "Go main package")
+    return path
+
+
+def _build(toolchain: GoToolchain, pkgdir: Path, out: Path, env: dict[str, str],
+           flags: list[str], overlay: Path, say: Callable[[str], None]) -> None:
+    listed = _run([str(toolchain.go), "list", *flags[:1], "-f", "{{.Name}}", "."], pkgdir, env)
     if listed.returncode != 0:
         raise CompileError(f"go list failed for {pkgdir}:\n{listed.stderr.strip()}")
     name = listed.stdout.strip()
@@ -86,18 +112,16 @@ def build_reactor(
             "main package (its main function runs when the host calls go_start_main)"
         )
 
-    with tempfile.TemporaryDirectory(prefix="reactor-frame-overlay-") as tmp:
-        overlay = write_overlay(toolchain, Path(tmp))
-        cmd = [
-            str(toolchain.go), "build",
-            "-buildmode=c-shared", "-trimpath", "-buildvcs=false",
-            f"-overlay={overlay}",
-            "-o", str(out),
-            *extra_flags,
-            ".",
-        ]
-        say("running go " + " ".join(cmd[1:]))
-        built = _run(cmd, pkgdir, env)
+    cmd = [
+        str(toolchain.go), "build",
+        "-buildmode=c-shared", "-trimpath", "-buildvcs=false",
+        f"-overlay={overlay}",
+        "-o", str(out),
+        *flags,
+        ".",
+    ]
+    say("running go " + " ".join(cmd[1:]))
+    built = _run(cmd, pkgdir, env)
     if built.returncode != 0:
         output = built.stderr.strip()
         if overlay_failed(output):
@@ -107,6 +131,9 @@ def build_reactor(
                 f"the newest tested release (see docs/abi.md).\n{output}")
         raise CompileError(f"go build failed for {pkgdir}:\n{output}")
 
+
+def _finish(out: Path, toolchain: GoToolchain, started: float,
+            say: Callable[[str], None]) -> BuildResult:
     data = out.read_bytes()
     try:
         # Post-link: export the globals, so snapshots can save and restore them.

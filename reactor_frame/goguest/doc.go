@@ -4,9 +4,14 @@
 // Package guest lets a Go program hosted by reactor-frame talk to its Python
 // host without unsafe code of its own.
 //
-// Programs import it as "reactorframe/guest". It is not a module to download:
-// "reactor-frame build" adds it to the Go toolchain's standard library for
-// the one build (through go build -overlay), next to the reactor runtime.
+// Programs import it as "reactorframe/guest". It is a Go module shipped
+// inside the reactor_frame Python package, not one to download:
+// "reactor-frame build" wires the shipped copy into every build (through a
+// copy of the program's go.mod), so a program needs no set-up to build. For
+// go vet, go test and editors, a program's go.mod names it with a replace
+// line, which "reactor-frame new" writes and "reactor-frame new
+// --print-replace" prints. Natively the host functions are stand-ins: Share
+// publishes nothing and CallHost reports that there is no host.
 //
 // Three channels connect a program and its host:
 //

@@ -1,8 +1,6 @@
 // Copyright 2026 The reactor-frame Authors. All rights reserved.
 // Use of this source code is governed by an MIT-style license.
 
-//go:build wasip1
-
 package guest
 
 // Event is one input event pushed by the host. The meaning of the fields is
@@ -38,17 +36,4 @@ var events = make(chan Event, EventQueueSize)
 // the same channel; it is never closed.
 func Events() <-chan Event {
 	return events
-}
-
-// pushEvent is how the host pushes an event. It never blocks: it reports
-// false, dropping the event, when the queue is full.
-//
-//go:wasmexport reactor_frame_push_event
-func pushEvent(kind, a, b int32, x, y float32) bool {
-	select {
-	case events <- Event{Kind: kind, A: a, B: b, X: x, Y: y}:
-		return true
-	default:
-		return false
-	}
 }

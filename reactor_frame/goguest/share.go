@@ -1,8 +1,6 @@
 // Copyright 2026 The reactor-frame Authors. All rights reserved.
 // Use of this source code is governed by an MIT-style license.
 
-//go:build wasip1
-
 package guest
 
 import (
@@ -10,9 +8,6 @@ import (
 	"sync"
 	"unsafe"
 )
-
-//go:wasmimport reactor_frame share
-func hostShare(name string, records unsafe.Pointer, count, stride uint32)
 
 var (
 	sharedMu sync.Mutex

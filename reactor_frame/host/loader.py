@@ -24,9 +24,9 @@ from .identity import count_global_exports, defined_globals
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, wasmtime.Module]
 
 BUILD_HINT = (
-    "Build a reactor with `reactor-frame build PKGDIR -o OUT.wasm` (stock Go >= 1.24), "
-    "or with a Go toolchain that has the wasi-reactor patches "
-    "(GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared)."
+    "Build a reactor with `reactor-frame build PKGDIR -o OUT.wasm` (stock Go >= 1.24): "
+    "it adds go_start_main and go_tick, which a plain `go build -buildmode=c-shared` "
+    "does not export."
 )
 
 
@@ -132,6 +132,9 @@ def load_module(source: Source, engine: ReactorEngine, *,
 def missing_message(label: str, missing: list[str], is_command: bool) -> str:
     """Why ``label`` is not a reactor, and how to build one."""
     what = "a plain WASI command (it exports _start)" if is_command else "not a Go WASI reactor"
+    if not is_command and "_initialize" not in missing:
+        what = ("a WASI library, not a Go reactor (a stock `go build -buildmode=c-shared` "
+                "makes these)")
     return (f"{label} is {what}: the reactor exports {', '.join(missing)} are missing or "
             f"of the wrong type. {BUILD_HINT}")
 

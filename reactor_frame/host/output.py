@@ -26,6 +26,7 @@ with a ``RuntimeWarning`` saying how much), and the tail ``tail_bytes``.
 
 from __future__ import annotations
 
+import builtins
 import codecs
 import sys
 import warnings
@@ -55,6 +56,14 @@ _COALESCE_BYTES = 64 << 10
 MAX_PENDING_BYTES = 16 << 20
 
 
+def _unprinted(callback: OutputCallback) -> OutputCallback:
+    """``print`` itself as a callback would add a newline to text that
+    already ends in one (double spacing): pass it the text as written."""
+    if callback is builtins.print:
+        return lambda text: print(text, end="", flush=True)
+    return callback
+
+
 def _inherit(stream_name: str) -> OutputCallback:
     def write(text: str) -> None:
         stream = getattr(sys, stream_name)
@@ -75,8 +84,8 @@ class OutputCapture:
         ``MAX_PENDING_BYTES``."""
         self._dropped_reported = 0
         self._callbacks = {
-            STDOUT: stdout if stdout is not None else _inherit("stdout"),
-            STDERR: stderr if stderr is not None else _inherit("stderr"),
+            STDOUT: _unprinted(stdout) if stdout is not None else _inherit("stdout"),
+            STDERR: _unprinted(stderr) if stderr is not None else _inherit("stderr"),
         }
         self._decoders = {
             STDOUT: codecs.getincrementaldecoder("utf-8")("replace"),

@@ -37,6 +37,7 @@ from .output import OutputCallback, OutputCapture
 from .snapshots import SnapshotSupport
 from .status import ReactorStatus
 from .stdio import define_stdio
+from .timeouthint import with_virtual_time_hint
 from .wasi import (
     VirtualTimeLink,
     define_seeded_random,
@@ -138,7 +139,7 @@ class Reactor(ReactorStatus, InteropViews, SnapshotSupport):
             self.engine, self.module, self.name, wasi, output, define,
             tick_timeout=tick_timeout, max_memory_mb=max_memory_mb)
         guest.on_exit = self.hooks.emit_exit
-        guest.on_error = self.hooks.emit_error
+        guest.on_error = with_virtual_time_hint(self.hooks.emit_error, self)
         self._tick_call = guest.prepare(abi.TICK, 1)
         self._tick_for_call = guest.prepare(abi.TICK_FOR, 1) if self.features.tick_for else None
         self._main_started = False

@@ -59,8 +59,14 @@ class Frame:
 
     @property
     def elapsed_ms(self) -> float:
-        """Wall time the step took (one FrameScheduler step covers all reactors)."""
-        return max((r.elapsed_ms for r in self.reports), default=0.0)
+        """Wall time the step took: the reactors' shares together."""
+        return sum(r.elapsed_ms for r in self.reports)
+
+    @property
+    def os_ms(self) -> float:
+        """Wall time of the step not spent on the CPU: the operating system's
+        share (a busy machine), as opposed to Go overrunning its budget."""
+        return max(0.0, self.elapsed_ms - self.cpu_ms)
 
     @property
     def next_timer_ms(self) -> float | None:

@@ -19,7 +19,8 @@ _GRAPH_H = 30
 
 
 class Hud:
-    """Draws frame time and rate, guest time against the budget, ticks,
+    """Draws frame time and rate, guest time against the budget (wall time,
+    then the CPU time of the step and the wall time the OS took), ticks,
     calls and turns this frame, the next timer deadline, and each guest's
     state (running, idle, exited, closed), over a graph of guest time per
     frame with the budget marked.
@@ -57,6 +58,7 @@ class Hud:
             ("frame", f"{frame.dt_ms:5.1f} ms  {rate}"),
             ("go", f"{frame.elapsed_ms:5.2f} / {frame.budget_ms:.1f} ms  "
                    f"{100 * frame.utilisation:3.0f}%"),
+            ("cpu", f"{frame.cpu_ms:5.2f} ms   os {frame.os_ms:.2f} ms"),
             ("ticks", f"{frame.ticks}   calls {frame.calls}   turns {frame.turns}"),
             ("timer", "none" if timer is None else f"in {timer:.1f} ms"),
         ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from time import perf_counter_ns
+from time import perf_counter_ns, thread_time_ns
 from typing import TYPE_CHECKING, cast
 
 from ..clock import VirtualClock, check_ms
+from .framereport import FrameReport
 from .report import StepReport
 from .step import finish_report, run_until
 
@@ -43,9 +44,11 @@ class FrameScheduler:
         """True when every reactor is done (exited or main returned) or closed."""
         return all(r.done or r.closed for r in self.reactors)
 
-    def step(self, budget_ms: float, advance_ms: float | None = None) -> list[StepReport]:
+    def step(self, budget_ms: float, advance_ms: float | None = None) -> FrameReport:
         """Run one frame of at most about ``budget_ms``; returns one report per
-        reactor, in the order of ``reactors``. ``advance_ms`` moves every
+        reactor, in the order of ``reactors``, each with that reactor's own
+        share of the time, in a :class:`FrameReport` holding the frame's
+        totals. ``advance_ms`` moves every
         virtual clock of these reactors forward, stopping at each timer
         deadline on the way; reactors on real time just step."""
         started = perf_counter_ns()
@@ -59,14 +62,18 @@ class FrameScheduler:
         live = [(i, r) for i, r in order if not r.closed]
         targets = self._targets(live, advance_ms)
         errors: list[BaseException] = []
+        spent = [[0, 0] for _ in self.reactors]  # wall ns, CPU ns per reactor
 
         def guarded(i: int, r: "Reactor", share_end: int) -> None:
+            wall, cpu = perf_counter_ns(), thread_time_ns()
             try:
                 if not r.main_started:
                     r.start_main()
                 run_until(r, reports[i], share_end, None)
             except Exception as exc:  # noqa: BLE001 - keep the frame going, raise after
                 errors.append(exc)
+            spent[i][0] += perf_counter_ns() - wall
+            spent[i][1] += thread_time_ns() - cpu
 
         capped: set[int] = set()  # virtual reactors that used max_rounds_per_step
         while True:
@@ -100,12 +107,15 @@ class FrameScheduler:
         for clock, target in targets:
             clock.advance_to_ns(target)
         for i, r in order:
-            finish_report(r, reports[i], started)
+            finish_report(r, reports[i], started, spent=(spent[i][0], spent[i][1]))
+        frame = FrameReport(reports, budget_ms=budget_ms,
+                            elapsed_ms=(perf_counter_ns() - started) / 1e6,
+                            cpu_ms=sum(cpu for _, cpu in spent) / 1e6)
         if errors:
             error = errors[0]
-            error.frame_reports = reports  # type: ignore[attr-defined]
+            error.frame_reports = frame  # type: ignore[attr-defined]
             raise error
-        return reports
+        return frame
 
     @staticmethod
     def _targets(live: list[tuple[int, "Reactor"]],

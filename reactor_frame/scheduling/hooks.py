@@ -27,6 +27,8 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .hookcheck import check_hook
+
 if TYPE_CHECKING:
     from ..host.reactor import Reactor
     from .report import StepReport
@@ -49,15 +51,19 @@ class Hooks:
         self._mid_call = False
 
     def on(self, event: str, fn: F | None = None) -> Any:
-        """Register ``fn`` for ``event``; without ``fn``, return a decorator."""
+        """Register ``fn`` for ``event``; without ``fn``, return a decorator.
+        Raises :class:`HookSignatureError` when ``fn`` does not take the
+        event's arguments (table above)."""
         if event not in self._callbacks:
             raise ValueError(f"unknown hook event {event!r}; events are: {', '.join(EVENTS)}")
         if fn is None:
             def register(f: F) -> F:
+                check_hook(event, f)
                 self._callbacks[event].append(f)
                 self._any = True
                 return f
             return register
+        check_hook(event, fn)
         self._callbacks[event].append(fn)
         self._any = True
         return fn

@@ -24,7 +24,8 @@ class StepReport:
     elapsed_ms: float = 0.0
     """Wall time this step took, guest and host overhead together."""
     result: int = -1
-    """The last go_tick result: -1 idle, 0 ready, > 0 ms to the next timer."""
+    """The last go_tick result, always a plain ``int``: -1 idle (also once the
+    guest exited or the reactor closed), 0 ready, > 0 ms to the next timer."""
     next_timer_ms: float | None = None
     """Milliseconds from now to the guest's next timer, or None."""
     deadline_ns: int | None = None
@@ -38,6 +39,17 @@ class StepReport:
     stopped between scheduling rounds before its simulated time was done.
     The clock stays where it got to; the next step carries on from there.
     Such a step depends on the machine's speed, so it is not deterministic."""
+    cpu_ms: float = 0.0
+    """CPU time of the stepping thread during this step (0 when it made no
+    guest call). Well below ``elapsed_ms``, the operating system paused the
+    thread (a busy machine); close to it, the time went to the guest and the
+    host."""
+
+    @property
+    def os_ms(self) -> float:
+        """Wall time the step was not on the CPU: the operating system's share
+        (0 for a step that made no guest call, whose CPU time is not read)."""
+        return max(0.0, self.elapsed_ms - self.cpu_ms) if self.calls else 0.0
 
     @property
     def utilisation(self) -> float:

@@ -33,7 +33,7 @@ How a step spends its budget:
 from __future__ import annotations
 
 import math
-from time import perf_counter_ns
+from time import perf_counter_ns, thread_time_ns
 from typing import TYPE_CHECKING
 
 from ..abi import LoopResult
@@ -74,45 +74,53 @@ def step_reactor(r: "Reactor", budget_ms: float, advance_ms: float | None = None
     cap_s = r.max_step_wall_s
     wall_end_ns = started + int(cap_s * 1e9) if cap_s is not None else None
 
-    if not r.done:
+    cpu_started = None  # read only by a step that calls the guest: a read costs
+    if not r.done:      # more than a whole skipped step
         if not r.main_started:
+            cpu_started = thread_time_ns()
             r.start_main()
-        run_until(r, report, end_ns, target_ns, wall_end_ns)
+        first_call = run_until(r, report, end_ns, target_ns, wall_end_ns)
+        cpu_started = first_call if cpu_started is None else cpu_started
     if target_ns is not None and not report.wall_capped:
         clock.advance_to_ns(target_ns)  # type: ignore[attr-defined]
-    finish_report(r, report, started)
+    finish_report(r, report, started, cpu_started)
     return report
 
 
 def run_until(r: "Reactor", report: StepReport, end_ns: int, target_ns: int | None,
-              wall_end_ns: int | None = None) -> None:
+              wall_end_ns: int | None = None) -> int | None:
     """Tick ``r`` while it has work: on real time until ``end_ns`` (wall,
     perf_counter); on virtual time deterministically, moving the clock to
     each deadline up to ``target_ns``, unless the wall clock passes
-    ``wall_end_ns`` (then ``report.wall_capped`` is set)."""
+    ``wall_end_ns`` (then ``report.wall_capped`` is set). Returns the thread
+    CPU time (ns) read just before the first guest call, None without one."""
     if r.virtual_time:
-        _run_virtual(r, report, target_ns, wall_end_ns)
-    else:
-        _run_real(r, report, end_ns)
+        return _run_virtual(r, report, target_ns, wall_end_ns)
+    return _run_real(r, report, end_ns)
 
 
-def _run_real(r: "Reactor", report: StepReport, end_ns: int) -> None:
+def _run_real(r: "Reactor", report: StepReport, end_ns: int) -> int | None:
     clock = r.clock
     tick_for = r.has_tick_for
+    cpu_started = None
     while r.wants_call(clock.now_ns()):
         remaining = end_ns - perf_counter_ns()
         if remaining <= 0 and report.calls:
-            return
+            return cpu_started
+        if cpu_started is None:
+            cpu_started = thread_time_ns()
         result = r.tick_for(max(remaining, 50_000)) if tick_for else r.loop_once()
         _count(r, report)
         if result != 0 or r.done or r.closed:
-            return
+            return cpu_started
+    return cpu_started
 
 
 def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None,
-                 wall_end_ns: int | None) -> None:
+                 wall_end_ns: int | None) -> int | None:
     clock = r.clock
     rounds = 0
+    cpu_started = None
     while True:
         now = clock.now_ns()
         if target_ns is not None and not r.woken:
@@ -121,20 +129,20 @@ def _run_virtual(r: "Reactor", report: StepReport, target_ns: int | None,
             if step_to > now:
                 clock.advance_to_ns(step_to)  # type: ignore[attr-defined]
                 now = step_to
-        if not r.wants_call(now):
-            return
-        if rounds >= r.max_rounds_per_step:
-            return
+        if not r.wants_call(now) or rounds >= r.max_rounds_per_step:
+            return cpu_started
         if wall_end_ns is not None and rounds and perf_counter_ns() >= wall_end_ns:
             report.wall_capped = True
-            return
+            return cpu_started
+        if cpu_started is None:
+            cpu_started = thread_time_ns()
         result = r.loop_once()
         rounds += 1
         _count(r, report)
         if r.done or r.closed:
-            return
+            return cpu_started
         if result != 0 and (target_ns is None or result == _IDLE):
-            return
+            return cpu_started
 
 
 def _count(r: "Reactor", report: StepReport) -> None:
@@ -144,14 +152,25 @@ def _count(r: "Reactor", report: StepReport) -> None:
     report.turns += turns
 
 
-def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:
-    report.result = r.last_result
+def finish_report(r: "Reactor", report: StepReport, started_ns: int,
+                  cpu_started_ns: int | None = None, *, spent: tuple[int, int] | None = None) -> None:
+    """Fill in ``report`` after a step begun at ``started_ns`` (perf_counter)
+    and ``cpu_started_ns`` (thread CPU time); ``spent`` gives (wall ns, CPU
+    ns) instead when the step's time was not one stretch (FrameScheduler)."""
+    done = r.done or r.closed
+    last = r.last_result
+    report.result = -1 if done else last if type(last) is int else int(last)
     report.exit_code = r.exit_code
     deadline = r.deadline_ns
     if deadline is not None and not r.closed:
         report.deadline_ns = deadline
         report.next_timer_ms = max(0, deadline - r.clock.now_ns()) / 1e6
-    report.idle = r.done or r.closed or (r.last_result == _IDLE and not r.woken)
-    report.elapsed_ms = (perf_counter_ns() - started_ns) / 1e6
+    report.idle = done or (last == _IDLE and not r.woken)
+    if spent is not None:
+        report.elapsed_ms, report.cpu_ms = spent[0] / 1e6, spent[1] / 1e6
+    else:
+        report.elapsed_ms = (perf_counter_ns() - started_ns) / 1e6
+        if cpu_started_ns is not None:
+            report.cpu_ms = (thread_time_ns() - cpu_started_ns) / 1e6
     if r.hooks:
         r.hooks.emit_step(report)

@@ -1,0 +1,3 @@
+module reactorframe/guest
+
+go 1.24
