@@ -31,7 +31,8 @@ from .errors import (
     SnapshotStateError,
     SnapshotVersionError,
 )
-from .host.engine import ReactorEngine
+from .host.engine import ReactorEngine, WatchdogUnavailableError
+from .host.progress import CompileEvent, CompileNotice
 from .host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
 from .interop import HostFunction, HostFunctions, SharedBuffer, host_function
 from .scheduling.frame import FrameScheduler
@@ -49,4 +50,5 @@ __all__ = [
     "ReactorError", "ReactorSnapshot", "ReactorTimeoutError", "ReactorTrapError", "ReentrancyError",
     "SharedBuffer", "SnapshotError", "SnapshotFormatError", "SnapshotLimitError",
     "SnapshotMismatchError", "SnapshotStateError", "SnapshotVersionError", "StepReport", "VirtualClock", "__version__", "host_function",
+    "CompileEvent", "CompileNotice", "WatchdogUnavailableError",
 ]

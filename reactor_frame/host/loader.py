@@ -101,10 +101,10 @@ def load_module(source: Source, engine: ReactorEngine, *,
             raise InvalidModuleError(f"{path}: is a directory, not a .wasm file") from None
         except OSError as exc:
             raise InvalidModuleError(f"{path}: cannot read: {exc.strerror}") from None
-        label = str(path)
+        label, short = str(path), path.name
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
-        label = "the module bytes"
+        label, short = "the module bytes", "module"
     else:
         raise TypeError(
             f"Reactor source must be a path, bytes or wasmtime.Module, not {type(source).__name__}"
@@ -123,7 +123,7 @@ def load_module(source: Source, engine: ReactorEngine, *,
         except WasmFormatError as exc:
             raise InvalidModuleError(f"{label}: cannot export its globals for snapshots: {exc}") from None
     try:
-        module, digest = engine.compile_with_digest(data)
+        module, digest = engine.compile_with_digest(data, short)
     except wasmtime.WasmtimeError as exc:
         raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {cause_line(exc)}") from None
     return module, info, digest
