@@ -73,14 +73,23 @@ def test_a_compile_is_announced_once(tmp_path, caplog):
 
 def test_compile_notice_prints_start_and_end(capsys):
     import sys
-    notice = CompileNotice(sys.stderr, interval_s=0.01)
+    notice = CompileNotice(sys.stderr, interval_s=0.01, quiet_s=0.01)
     notice(rf.CompileEvent("x.wasm", "start", 0.0, 2_500_000))
-    time.sleep(0.05)
+    time.sleep(0.1)
     notice(rf.CompileEvent("x.wasm", "done", 1.25, 2_500_000))
     err = capsys.readouterr().err
-    assert "compiling x.wasm (2.5 MB; once, cached afterwards)" in err
+    assert err.startswith("reactor-frame: compiling x.wasm (2.5 MB; once, cached afterwards) ...")
     assert "still compiling x.wasm" in err
     assert err.rstrip().endswith("compiled x.wasm in 1.2 s (cached for next time)")
+
+
+def test_compile_notice_keeps_quiet_about_a_quick_compile(capsys):
+    import sys
+    notice = CompileNotice(sys.stderr, quiet_s=5.0)
+    notice(rf.CompileEvent("tiny.wasm", "start", 0.0, 100))
+    notice(rf.CompileEvent("tiny.wasm", "done", 0.001, 100))
+    time.sleep(0.05)
+    assert capsys.readouterr().err == ""
 
 
 def test_engine_without_watchdog_refuses_a_tick_timeout(tmp_path):
@@ -99,3 +108,26 @@ def test_engine_settings_do_not_share_cache_entries(tmp_path):
     safe = ReactorEngine(cache_dir=tmp_path)
     fast = ReactorEngine(cache_dir=tmp_path, watchdog=False, opt_level="none")
     assert safe.cache.key(data) != fast.cache.key(data)
+
+
+def test_build_leaves_the_module_compiled_for_the_first_run(tmp_path):
+    """``build`` says it compiles, and the first ``run`` then starts from the cache."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, REACTOR_FRAME_CACHE=str(tmp_path / "cache"))
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "reactor_frame", *args], capture_output=True,
+                              text=True, timeout=600, env=env, cwd=tmp_path)
+
+    built = cli("build", str(TESTDATA / "hello"), "-o", str(tmp_path / "hello.wasm"))
+    assert built.returncode == 0, built.stderr
+    assert "compiling hello.wasm (" in built.stderr and "cached afterwards" in built.stderr
+    ran = cli("run", str(tmp_path / "hello.wasm"))
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "hello from go\n"
+    assert "compiling" not in ran.stderr
+    (tmp_path / "cache").rename(tmp_path / "gone")
+    again = cli("run", str(tmp_path / "hello.wasm"))
+    assert "compiling hello.wasm (" in again.stderr and again.returncode == 0

@@ -77,12 +77,13 @@ def source_name(source: Source) -> str:
     return Path(source).name if isinstance(source, (str, os.PathLike)) else "reactor"
 
 
-def load_module(source: Source, engine: ReactorEngine, *,
-                snapshots: bool = False) -> tuple[wasmtime.Module, Any, str | None]:
+def load_module(source: Source, engine: ReactorEngine, *, snapshots: bool = False,
+                name: str | None = None) -> tuple[wasmtime.Module, Any, str | None]:
     """The compiled module of ``source``, its export info (``WasmInfo`` or
     :class:`ModuleExports`) and the SHA-256 of its bytes (None for a compiled
     module). With ``snapshots``, bytes whose globals are not exported get the
-    exports added first. Raises :class:`InvalidModuleError` when it is not a
+    exports added first. ``name`` names the module in compile progress
+    (default: the file name). Raises :class:`InvalidModuleError` when it is not a
     readable Go WASI reactor, ``TypeError`` for a source of the wrong type."""
     if isinstance(source, wasmtime.Module):
         exports = ModuleExports(source)
@@ -123,7 +124,7 @@ def load_module(source: Source, engine: ReactorEngine, *,
         except WasmFormatError as exc:
             raise InvalidModuleError(f"{label}: cannot export its globals for snapshots: {exc}") from None
     try:
-        module, digest = engine.compile_with_digest(data, short)
+        module, digest = engine.compile_with_digest(data, name or short)
     except wasmtime.WasmtimeError as exc:
         raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {cause_line(exc)}") from None
     return module, info, digest

@@ -4,7 +4,8 @@ once: the code is cached afterwards).
 An engine reports each compile as two :class:`CompileEvent`s, ``start`` and
 ``done``, to its ``progress`` callback and as INFO lines on the
 ``reactor_frame.compile`` logger. :class:`CompileNotice` is a ready-made
-callback for terminals: a line when compiling starts, another every few
+callback for terminals: a line when compiling starts (unless it is over
+at once), another every few
 seconds while it runs, and one when it is done.
 """
 
@@ -48,29 +49,46 @@ def log_compile(event: CompileEvent) -> None:
 
 class CompileNotice:
     """A progress callback printing to ``stream``: the start, a line every
-    ``interval_s`` while compiling, and the end."""
+    ``interval_s`` while compiling, and the end. A compile done within
+    ``quiet_s`` (a small module) prints nothing."""
 
-    def __init__(self, stream: TextIO, interval_s: float = 2.0, prefix: str = "reactor-frame: ") -> None:
+    def __init__(self, stream: TextIO, interval_s: float = 2.0, quiet_s: float = 0.3,
+                 prefix: str = "reactor-frame: ") -> None:
         self._stream = stream
         self._interval_s = interval_s
+        self._quiet_s = quiet_s
         self._prefix = prefix
+        self._lock = threading.Lock()
         self._done: threading.Event | None = None
+        self._announced = False
 
     def __call__(self, event: CompileEvent) -> None:
         if event.phase == "start":
-            self._print(event.message + " ...")
             done = self._done = threading.Event()
-            threading.Thread(target=self._beat, args=(done, event.name, time.monotonic()),
-                             name="reactor-frame-compile", daemon=True).start()
-        else:
+            self._announced = False
+            threading.Thread(target=self._beat, args=(done, event), name="reactor-frame-compile",
+                             daemon=True).start()
+            return
+        with self._lock:
             if self._done is not None:
                 self._done.set()
                 self._done = None
-            self._print(event.message)
+            if self._announced:
+                self._print(event.message)
 
-    def _beat(self, done: threading.Event, name: str, started: float) -> None:
+    def _beat(self, done: threading.Event, start: CompileEvent) -> None:
+        began = time.monotonic()
+        if done.wait(self._quiet_s):
+            return
+        with self._lock:
+            if done.is_set():
+                return
+            self._announced = True
+            self._print(start.message + " ...")
         while not done.wait(self._interval_s):
-            self._print(f"still compiling {name} ({time.monotonic() - started:.0f} s)")
+            with self._lock:
+                if not done.is_set():
+                    self._print(f"still compiling {start.name} ({time.monotonic() - began:.0f} s)")
 
     def _print(self, text: str) -> None:
         print(self._prefix + text, file=self._stream, flush=True)
