@@ -20,6 +20,8 @@ says so.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import json
 import shutil
 import subprocess
@@ -81,6 +83,16 @@ def interleaved(fns: dict[str, Callable[[], object]], calls: int,
     return out
 
 
+def c_noop() -> Callable[[], object]:
+    """A ctypes call of libc's memmove with length 0, arguments prepared."""
+    libc = ctypes.CDLL(None)
+    fn = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)(
+        ctypes.cast(libc.memmove, ctypes.c_void_p).value)
+    buf = ctypes.create_string_buffer(8)
+    address = ctypes.addressof(buf)
+    return functools.partial(fn, address, address, 0)
+
+
 def node_binary() -> str | None:
     return shutil.which("node")
 
@@ -111,6 +123,7 @@ def tick_case(ctx: Context, res: BenchResult, label: str, name: str, args: Seque
         fns: dict[str, Callable[[], object]] = {"loop_once": reactor.loop_once, "naive": naive.tick}
         if label == "idle":
             fns["ctypes floor"] = floor.call
+            fns["ctypes noop"] = c_noop()
         got = interleaved(fns, calls, samples)
     finally:
         reactor.close()
@@ -128,6 +141,10 @@ def tick_case(ctx: Context, res: BenchResult, label: str, name: str, args: Seque
         res.add(f"{label}: bare ctypes call of a trivial export", median(got["ctypes floor"]["cpu"]),
                 "us", loop_cpu, "loop_once",
                 note="go_reactor_control through the prepared unchecked call: the floor of any call")
+    if "ctypes noop" in got:
+        res.add(f"{label}: ctypes call of a C no-op", median(got["ctypes noop"]["cpu"]), "us",
+                loop_cpu, "loop_once", note="libc memmove of 0 bytes, 3 pointer-sized arguments: "
+                "what CPython + ctypes cost before wasmtime is entered")
     for key, series in got.items():
         res.samples[f"{label}.{key.replace(' ', '_')}_us"] = series["cpu"]
 
