@@ -35,6 +35,7 @@ from .host.engine import ReactorEngine, WatchdogUnavailableError
 from .host.progress import CompileEvent, CompileNotice
 from .host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
 from .interop import HostFunction, HostFunctions, SharedBuffer, host_function
+from .scheduling.fastforward import FastForwardUnavailableError, fast_forward, run_fast
 from .scheduling.frame import FrameScheduler
 from .scheduling.hooks import Hooks
 from .scheduling.report import StepReport
@@ -51,4 +52,5 @@ __all__ = [
     "SharedBuffer", "SnapshotError", "SnapshotFormatError", "SnapshotLimitError",
     "SnapshotMismatchError", "SnapshotStateError", "SnapshotVersionError", "StepReport", "VirtualClock", "__version__", "host_function",
     "CompileEvent", "CompileNotice", "WatchdogUnavailableError",
+    "FastForwardUnavailableError", "fast_forward", "run_fast",
 ]
