@@ -53,10 +53,12 @@ def reactor_cpu_ms(engine: ReactorEngine, module: wasmtime.Module, name: str,
 
 def run(ctx: Context) -> BenchResult:
     res = BenchResult(NAME, TITLE)
+    settings = ctx.pick(SETTINGS[::2], SETTINGS)  # quick: opt level speed only
     engines = {label: ReactorEngine(watchdog=wd, opt_level=opt)  # type: ignore[arg-type]
-               for label, wd, opt in SETTINGS}
+               for label, wd, opt in settings}
     runs = ctx.pick(1, 3)
-    for name, args in PROGRAMS.items():
+    programs = ctx.pick({"busywork": ("16", "10")}, PROGRAMS)
+    for name, args in programs.items():
         wasm = program(name).read_bytes()
         modules = {label: engine.compile(wasm, name) for label, engine in engines.items()}
         plain_engine, plain_module = default_engine_module(wasm)

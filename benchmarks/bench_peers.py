@@ -168,21 +168,22 @@ def compute_case(ctx: Context, res: BenchResult) -> None:
     wasm = program(name)
     engine, module = default_engine_module(wasm.read_bytes())
     runs = ctx.pick(1, 3)
+    args = ctx.pick(("16", "10"), COMPUTE_ARGS)
     ours, plain = [], []
     for _ in range(runs):
-        reactor = ctx.reactor(name, COMPUTE_ARGS)
+        reactor = ctx.reactor(name, args)
         ours.append(thread_cpu_ms(reactor.run))
         reactor.close()
-        naive = NaiveGuest(engine, module, [name, *COMPUTE_ARGS])
+        naive = NaiveGuest(engine, module, [name, *args])
         plain.append(thread_cpu_ms(lambda: naive.settle(limit=10**9)))
         naive.close()
     ours_cpu, plain_cpu = median([c for c, _ in ours]), median([c for c, _ in plain])
-    res.add("busywork 48 goroutines: Reactor.run CPU", ours_cpu, "ms", plain_cpu,
+    res.add(f"busywork {' '.join(args)}: Reactor.run CPU", ours_cpu, "ms", plain_cpu,
             "naive, default engine", Target("ratio", "<=", COMPUTE_RATIO),
             note=f"watchdog on (epoch interruption); wall {median([w for _, w in ours]):.4g} ms")
     if node_binary():
-        v8 = [node("run", wasm, COMPUTE_ARGS) for _ in range(runs)]
-        res.add("busywork 48 goroutines: V8 CPU", median([v["cpu_ms"] for v in v8]), "ms",
+        v8 = [node("run", wasm, args) for _ in range(runs)]
+        res.add(f"busywork {' '.join(args)}: V8 CPU", median([v["cpu_ms"] for v in v8]), "ms",
                 plain_cpu, "naive, default engine")
 
 
