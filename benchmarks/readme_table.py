@@ -37,9 +37,12 @@ LINES: tuple[tuple[str, str, str], ...] = (
     ("RSS of 40 reactors by path", "sharing", "RSS growth, 40 reactors by path"),
     ("start from the compiled-module cache", "startup", "cached module"),
     ("`step(4.0)`, 50 goroutines of 0.2 ms chunks, p99", "step", "step(4) go_tick_for p99"),
+    ("the same, p99 of thread CPU time", "step", "step(4) go_tick_for p99 CPU time"),
     ("idle reactor stepped in a 60 FPS loop", "fps", "idle step cost"),
     ("timerstorm (1,000 goroutines, 10 s), simulated s per CPU s", "fastforward",
      "timerstorm 1000 goroutines, 10 s: simulated s per CPU s"),
+    ("timerstorm with 10 goroutines, simulated s per CPU s", "fastforward",
+     "timerstorm 10 goroutines, 10 s: simulated s per CPU s"),
     ("host function called from Go", "interop", "host function called from Go"),
 )
 
@@ -55,7 +58,8 @@ def render(data: dict[str, Any]) -> str:
     out = [BEGIN, "",
            f"Measured with `reactor-frame bench` on {env['cpus']} CPUs (load average "
            f"{env['load_average']}, {env['time'][:10]}; python {env['python']}, wasmtime "
-           f"{env['wasmtime']}): medians, each figure next to a baseline measured in the same run.",
+           f"{env['wasmtime']}): medians, each figure next to a baseline measured in the same run. "
+           "Wall-time figures include time the OS gave to other processes; CPU figures do not.",
            "", "| what | reactor-frame | baseline (same run) |", "|---|---|---|"]
     for what, bench, name in LINES:
         row = _find(data, bench, name)
@@ -65,7 +69,7 @@ def render(data: dict[str, Any]) -> str:
         if row["baseline"] is not None:
             base = f"{row['baseline_label']}: {fmt(row['baseline'], row['unit'])}"
             if row["ratio"] is not None:
-                base += f" ({row['ratio']:.2f}×)"
+                base += f" ({row['ratio']:.3g}×)"
         out.append(f"| {what} | {fmt(row['figure'], row['unit'])} | {base} |")
     out += ["", END]
     return "\n".join(out)

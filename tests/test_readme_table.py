@@ -26,7 +26,7 @@ def test_table_lines_carry_figure_baseline_and_ratio(tmp_path: Path) -> None:
     readme_table.update(readme, DATA)
     text = readme.read_text()
     assert "old" not in text and text.startswith("intro\n") and text.endswith("after\n")
-    assert "| idle `go_tick`, CPU per `loop_once` | 1.7 us | V8 node: 0.25 us (6.80×) |" in text
+    assert "| idle `go_tick`, CPU per `loop_once` | 1.7 us | V8 node: 0.25 us (6.8×) |" in text
     assert "load average 1.00 1.00 1.00" in text
     assert "naive wasmtime-py host" not in text  # rows of benchmarks that did not run are left out
 
