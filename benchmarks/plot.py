@@ -158,7 +158,8 @@ def _peers_panel(ax: Any, res: dict[str, BenchResult]) -> bool:
     labels, data = [], []
     for case in ("idle", "runnable"):
         for key, name in (("naive", "naive\nwasmtime-py"), ("loop_once", "loop_once"),
-                          ("v8", "V8\n(node)"), ("ctypes_floor", "ctypes\nfloor")):
+                          ("v8", "V8\n(node)"), ("ctypes_floor", "ctypes\nfloor"),
+                          ("ctypes_noop", "ctypes\nC no-op")):
             values = peers.samples.get(f"{case}.{key}_us")
             if values:
                 labels.append(f"{name}\n[{case}]")
