@@ -131,3 +131,36 @@ def test_build_leaves_the_module_compiled_for_the_first_run(tmp_path):
     (tmp_path / "cache").rename(tmp_path / "gone")
     again = cli("run", str(tmp_path / "hello.wasm"))
     assert "compiling hello.wasm (" in again.stderr and again.returncode == 0
+
+
+SPINNING_START = """(module
+  (memory (export "memory") 1)
+  (func (export "_initialize"))
+  (func (export "go_start_main"))
+  (func (export "go_tick") (result i32) (i32.const -1))
+  (func $spin (loop $l (br $l)))
+  (start $spin))"""
+
+
+def test_spinning_start_function_is_stopped_after_the_ticker_slept(make_reactor, rf_engine):
+    """Instantiation counts as a call in flight: the ticker must not sleep through it."""
+    import threading
+
+    import wasmtime
+    make_reactor("hello").run()
+    time.sleep(10 * PERIOD_S)
+    assert EpochTicker.for_engine(rf_engine.wasmtime).asleep, "the test proves nothing"
+    outcome: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            Reactor(wasmtime.wat2wasm(SPINNING_START), engine=rf_engine, tick_timeout=0.2, **QUIET)
+        except BaseException as exc:  # noqa: BLE001 - checked below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "the spinning start function was never stopped"
+    assert outcome and isinstance(outcome[0], rf.InvalidModuleError), outcome
+    assert "interrupt" in str(outcome[0])

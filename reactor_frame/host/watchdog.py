@@ -113,7 +113,8 @@ class EpochTicker:
 
     def watch(self, watchdog: "CallWatchdog") -> None:
         """Count ``watchdog``'s calls as in flight while its ``in_call`` is set."""
-        self._watchdogs.add(watchdog)
+        with self._lock:
+            self._watchdogs.add(watchdog)
 
     def wake(self) -> None:
         """Restart a sleeping ticker, its schedule from the current count."""
@@ -124,9 +125,11 @@ class EpochTicker:
                 self._wake.set()
 
     def _idle(self) -> bool:
-        return not any(w.in_call for w in list(self._watchdogs))
+        with self._lock:  # a WeakSet must not change while it is copied
+            watchdogs = list(self._watchdogs)
+        return not any(w.in_call for w in watchdogs)
 
-    def _sleep_while_idle(self, stop: threading.Event) -> None:
+    def _sleep_while_idle(self) -> None:
         # Announce the sleep, then look again: an arm() that set in_call
         # before seeing asleep is seen here; one after it sees asleep and wakes.
         with self._lock:
@@ -136,9 +139,7 @@ class EpochTicker:
             self.wake()
             return
         self.sleeps += 1
-        self._wake.wait()
-        if stop.is_set():
-            return
+        self._wake.wait()  # set by wake(), or by release() to stop the thread
 
     def scheduled(self) -> int:
         """The epoch count the schedule is at now."""
@@ -157,7 +158,7 @@ class EpochTicker:
                 engine.increment_epoch()
             del engine
             if self._idle():
-                self._sleep_while_idle(stop)
+                self._sleep_while_idle()
 
 
 class CallWatchdog:
@@ -186,8 +187,9 @@ class CallWatchdog:
         self._deadline = EpochDeadline(store)
         self._ticks = min(_NEVER, math.ceil(timeout_s / PERIOD_S) + _MARGIN)
         self._rearm_at_ns = 0
-        self.arm()  # now: instantiation runs the module's start function, if any
-        self.in_call = False
+        # Armed now, and counted in flight, since instantiation runs the
+        # module's start function, if any; the first guest call clears it.
+        self.arm()
 
     def arm(self) -> None:
         """Give the next guest call ``timeout_s`` from now.

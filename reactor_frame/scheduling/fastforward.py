@@ -76,7 +76,8 @@ def fast_forward(r: Reactor, until_ns: int | None = None,
     """Run ``r`` through every simulated instant up to ``until_ns`` (absolute
     time on its VirtualClock; None: as far as it goes) in one guest call, and
     move its clock to the instant reached. Returns what ``loop_once`` returns
-    there (``LoopResult.IDLE``, ``READY`` or ms to the next timer). Raises
+    there (``LoopResult.IDLE``, ``READY`` or ms to the next timer); hooks
+    and reports see that instant only, not the ones passed on the way. Raises
     :class:`FastForwardUnavailableError` when it cannot (see the module doc)."""
     if max_rounds < 1:
         raise ValueError("max_rounds must be >= 1")
