@@ -34,7 +34,7 @@ def render(results: Sequence[BenchResult], path: str | Path,
     import matplotlib.pyplot as plt
 
     by_name = {r.name: r for r in results if not r.error}
-    panels = [p for p in (_step_panel, _frame_panel, _tick_panel, _scaling_panel)
+    panels = [p for p in (_step_panel, _frame_panel, _tick_panel, _scaling_panel, _peers_panel)
               if p(None, by_name)]
     if not panels:
         raise RuntimeError("nothing to plot: run the step, tick or scaling benchmark")
@@ -146,4 +146,27 @@ def _scaling_panel(ax: Any, res: dict[str, BenchResult]) -> bool:
            xlabel="reactors", ylabel="us per frame")
     ax.legend(fontsize=8)
     ax.grid(True, which="both", alpha=0.3)
+    return True
+
+
+def _peers_panel(ax: Any, res: dict[str, BenchResult]) -> bool:
+    peers = res.get("peers")
+    if peers is None or not peers.samples:
+        return False
+    if ax is None:
+        return True
+    labels, data = [], []
+    for case in ("idle", "runnable"):
+        for key, name in (("naive", "naive\nwasmtime-py"), ("loop_once", "loop_once"),
+                          ("v8", "V8\n(node)"), ("ctypes_floor", "ctypes\nfloor"),
+                          ("ctypes_noop", "ctypes\nC no-op")):
+            values = peers.samples.get(f"{case}.{key}_us")
+            if values:
+                labels.append(f"{name}\n[{case}]")
+                data.append(values)
+    ax.boxplot(data, showfliers=True)
+    ax.set_xticks(range(1, len(labels) + 1), labels)
+    ax.set(title="go_tick CPU per call against the peers", ylabel="us per call (log)",
+           yscale="log")
+    ax.tick_params(axis="x", labelsize=7)
     return True

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pygame
 
-from reactor_frame import Reactor, VirtualClock
+from reactor_frame import CompileNotice, Reactor, VirtualClock
+from reactor_frame.host.engine import default_engine
 from reactor_frame.integrations.pygame import Frame, GameLoop, Hud, InputBridge
 
 from .build import fireflies_wasm
@@ -62,6 +63,7 @@ def run_demo(options: DemoOptions) -> DemoResult:
     """Open the window (on whatever SDL video driver is configured), run the
     meadow, then save the screenshot and statistics asked for."""
     wasm = fireflies_wasm(progress=lambda message: print(message, file=sys.stderr))
+    default_engine().progress = CompileNotice(sys.stderr)
     pygame.display.init()
     pygame.font.init()
     try:

@@ -31,9 +31,11 @@ from .errors import (
     SnapshotStateError,
     SnapshotVersionError,
 )
-from .host.engine import ReactorEngine
+from .host.engine import ReactorEngine, WatchdogUnavailableError
+from .host.progress import CompileEvent, CompileNotice
 from .host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
 from .interop import HostFunction, HostFunctions, SharedBuffer, host_function
+from .scheduling.fastforward import FastForwardUnavailableError, fast_forward, run_fast
 from .scheduling.frame import FrameScheduler
 from .scheduling.hooks import Hooks
 from .scheduling.report import StepReport
@@ -52,4 +54,6 @@ __all__ = [
     "SharedBuffer", "SnapshotError", "SnapshotFormatError", "SnapshotLimitError",
     "SnapshotMismatchError", "SnapshotStateError", "SnapshotVersionError", "StepReport", "VirtualClock", "__version__", "host_function",
     "FrameReport", "HookSignatureError", "NoGoModuleError",
+    "CompileEvent", "CompileNotice", "WatchdogUnavailableError",
+    "FastForwardUnavailableError", "fast_forward", "run_fast",
 ]

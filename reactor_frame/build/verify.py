@@ -19,7 +19,7 @@ def verify_loads(output: Path, data: bytes) -> None:
     removed and :class:`BuildError` raised with wasmtime's cause."""
     engine = default_engine()
     try:
-        module = engine.compile(data)
+        module = engine.compile(data, output.name)
         linker = wasmtime.Linker(engine.wasmtime)
         linker.define_wasi()
         linker.define_unknown_imports_as_traps(module)

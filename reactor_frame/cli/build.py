@@ -12,6 +12,8 @@ from types import TracebackType
 from typing import TextIO
 
 from ..build import build_reactor
+from ..host.engine import default_engine
+from ..host.progress import CompileNotice
 from .types import Subparsers
 
 NAME = "build"
@@ -55,6 +57,8 @@ def execute(args: argparse.Namespace) -> int:
     package: Path = args.package
     output: Path = args.output or Path(package.resolve().name + ".wasm")
     reporter = contextlib.nullcontext() if args.quiet else Progress(sys.stderr)
+    if not args.quiet:  # the build compiles the module into the cache for the first run
+        default_engine().progress = CompileNotice(sys.stderr)
     with reporter as progress:
         build_reactor(package, output, go=args.go, extra_flags=args.extra, progress=progress)
     return 0

@@ -12,6 +12,8 @@ from time import perf_counter_ns, thread_time_ns
 from typing import BinaryIO
 
 from ..clock import VirtualClock
+from ..host.engine import default_engine
+from ..host.progress import CompileNotice
 from ..host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
 from . import drive
 from .exits import EXIT_GO_FATAL, CommandError
@@ -89,6 +91,7 @@ def execute(args: argparse.Namespace) -> int:
     preopens = _preopens(args.dir)
     stdin = _read_stdin(args.stdin)
     stats = RunStats(virtual=args.virtual, budget_ms=args.budget)
+    default_engine().progress = CompileNotice(sys.stderr)  # a first run compiles for seconds
     started = perf_counter_ns()
     reactor = Reactor(
         program,

@@ -111,6 +111,9 @@ func goTickFor(budgetNs int64) int32 {
 }
 
 func rfTick(budgetNs int64) int32 {
+	if result, ok := rfFastTick(); ok {
+		return result
+	}
 	gp := getg()
 	if rfTickG != nil {
 		throw("reactor: go_tick called from inside a tick")

@@ -103,6 +103,7 @@ class GuestInstance:
             if max_memory_mb <= 0:
                 raise ValueError("max_memory_mb must be positive")
             store.set_limits(memory_size=int(max_memory_mb) << 20)
+        engine.check_watchdog(tick_timeout)
         ticker = EpochTicker.for_engine(engine.wasmtime) if tick_timeout is not None else None
         self._watchdog = CallWatchdog(store, tick_timeout, ticker)
         if ticker is not None:
@@ -172,6 +173,7 @@ class GuestInstance:
             raise
         finally:
             self._in_call = False
+            self._watchdog.in_call = False
             lock.release()
         callback_error = self.output.drain() if self.output.pending else None
         if failure is not None:

@@ -77,12 +77,13 @@ def source_name(source: Source) -> str:
     return Path(source).name if isinstance(source, (str, os.PathLike)) else "reactor"
 
 
-def load_module(source: Source, engine: ReactorEngine, *,
-                snapshots: bool = False) -> tuple[wasmtime.Module, Any, str | None]:
+def load_module(source: Source, engine: ReactorEngine, *, snapshots: bool = False,
+                name: str | None = None) -> tuple[wasmtime.Module, Any, str | None]:
     """The compiled module of ``source``, its export info (``WasmInfo`` or
     :class:`ModuleExports`) and the SHA-256 of its bytes (None for a compiled
     module). With ``snapshots``, bytes whose globals are not exported get the
-    exports added first. Raises :class:`InvalidModuleError` when it is not a
+    exports added first. ``name`` names the module in compile progress
+    (default: the file name). Raises :class:`InvalidModuleError` when it is not a
     readable Go WASI reactor, ``TypeError`` for a source of the wrong type."""
     if isinstance(source, wasmtime.Module):
         exports = ModuleExports(source)
@@ -101,10 +102,10 @@ def load_module(source: Source, engine: ReactorEngine, *,
             raise InvalidModuleError(f"{path}: is a directory, not a .wasm file") from None
         except OSError as exc:
             raise InvalidModuleError(f"{path}: cannot read: {exc.strerror}") from None
-        label = str(path)
+        label, short = str(path), path.name
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
-        label = "the module bytes"
+        label, short = "the module bytes", "module"
     else:
         raise TypeError(
             f"Reactor source must be a path, bytes or wasmtime.Module, not {type(source).__name__}"
@@ -123,7 +124,7 @@ def load_module(source: Source, engine: ReactorEngine, *,
         except WasmFormatError as exc:
             raise InvalidModuleError(f"{label}: cannot export its globals for snapshots: {exc}") from None
     try:
-        module, digest = engine.compile_with_digest(data)
+        module, digest = engine.compile_with_digest(data, name or short)
     except wasmtime.WasmtimeError as exc:
         raise InvalidModuleError(f"{label}: not a valid WebAssembly module: {cause_line(exc)}") from None
     return module, info, digest

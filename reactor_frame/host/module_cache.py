@@ -55,6 +55,24 @@ class ModuleCache:
         except OSError:
             return []
 
+    def key_for_digest(self, digest: str) -> str:
+        """``key(wasm)`` from the SHA-256 (hex) of ``wasm``."""
+        return self._prefix + "-" + digest
+
+    def load(self, engine: wasmtime.Engine, key: str) -> wasmtime.Module | None:
+        """The cached module of ``key``, or None (a miss is counted)."""
+        for entry in self._entries(key):
+            module = self._load(engine, entry)
+            if module is not None:
+                self.hits += 1
+                return module
+        self.misses += 1
+        return None
+
+    def store(self, key: str, module: wasmtime.Module) -> None:
+        """Keep ``module`` under ``key`` (a failure to write only costs speed)."""
+        self._store(key, module)
+
     def load_or_compile(self, engine: wasmtime.Engine, wasm: bytes) -> wasmtime.Module:
         return self.load_or_compile_keyed(engine, wasm, self.key(wasm))
 

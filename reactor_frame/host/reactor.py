@@ -117,7 +117,7 @@ class Reactor(ReactorStatus, InteropViews, SnapshotSupport):
         output = OutputCapture(stdout, stderr)
         output.listeners.append(self.hooks.emit_output)
 
-        self.module, info, digest = load_module(source, self.engine, snapshots=snapshots or bool(_from_snapshot))
+        self.module, info, digest = load_module(source, self.engine, snapshots=snapshots or bool(_from_snapshot), name=self.name)
         self.features: Features = abi.features(info) if info else Features(False, False)
         self._module_info, self._digest, self._identity = info, digest, None
         self._vtime = VirtualTimeLink(self.clock) if isinstance(self.clock, VirtualClock) else None

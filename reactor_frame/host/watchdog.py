@@ -17,6 +17,12 @@ has moved on an epoch since the last one (re-arming within the same epoch
 would set the same deadline), so back-to-back calls pay a clock read and an
 integer comparison.
 
+The ticker sleeps while no guest call on its engine is in flight (each
+watchdog's ``in_call`` flag, cleared by the call path when the call returns):
+an idle or rarely driven reactor costs no thread wake-ups. ``arm`` wakes it
+(an event set, only when it sleeps) and the schedule restarts from the
+current count, so the epochs slept through are not added at once.
+
 No Python code runs inside a guest call on the watchdog's behalf: the guest
 thread never needs the GIL for it, and Ctrl-C is never consumed by a watchdog
 callback (it is raised when the guest call returns, at the latest when the
@@ -69,6 +75,12 @@ class EpochTicker:
         self._stop: threading.Event | None = None
         self.origin_ns = time.monotonic_ns()
         """When (``time.monotonic_ns``) the schedule's epoch 0 was."""
+        self.asleep = False
+        """The thread waits for :meth:`wake` (no call was in flight)."""
+        self._wake = threading.Event()
+        self._watchdogs: "weakref.WeakSet[CallWatchdog]" = weakref.WeakSet()
+        self.sleeps = 0
+        """How many times the thread went to sleep (for tests and benchmarks)."""
 
     @staticmethod
     def for_engine(engine: wasmtime.Engine) -> "EpochTicker":
@@ -84,6 +96,7 @@ class EpochTicker:
             if self._stop is None:
                 # The schedule carries on from the current count.
                 self.origin_ns = time.monotonic_ns() - self.epoch * _PERIOD_NS
+                self.asleep = False
                 stop = threading.Event()
                 threading.Thread(target=self._run, args=(stop,),
                                  name="reactor-frame-epoch", daemon=True).start()
@@ -96,6 +109,37 @@ class EpochTicker:
             if self._users == 0 and self._stop is not None:
                 self._stop.set()
                 self._stop = None
+                self._wake.set()
+
+    def watch(self, watchdog: "CallWatchdog") -> None:
+        """Count ``watchdog``'s calls as in flight while its ``in_call`` is set."""
+        with self._lock:
+            self._watchdogs.add(watchdog)
+
+    def wake(self) -> None:
+        """Restart a sleeping ticker, its schedule from the current count."""
+        with self._lock:
+            if self.asleep:
+                self.origin_ns = time.monotonic_ns() - self.epoch * _PERIOD_NS
+                self.asleep = False
+                self._wake.set()
+
+    def _idle(self) -> bool:
+        with self._lock:  # a WeakSet must not change while it is copied
+            watchdogs = list(self._watchdogs)
+        return not any(w.in_call for w in watchdogs)
+
+    def _sleep_while_idle(self) -> None:
+        # Announce the sleep, then look again: an arm() that set in_call
+        # before seeing asleep is seen here; one after it sees asleep and wakes.
+        with self._lock:
+            self._wake.clear()
+            self.asleep = True
+        if not self._idle():
+            self.wake()
+            return
+        self.sleeps += 1
+        self._wake.wait()  # set by wake(), or by release() to stop the thread
 
     def scheduled(self) -> int:
         """The epoch count the schedule is at now."""
@@ -113,6 +157,8 @@ class EpochTicker:
                 self.epoch += 1
                 engine.increment_epoch()
             del engine
+            if self._idle():
+                self._sleep_while_idle()
 
 
 class CallWatchdog:
@@ -123,6 +169,8 @@ class CallWatchdog:
     def __init__(self, store: wasmtime.Store, timeout_s: float | None,
                  ticker: EpochTicker | None) -> None:
         self.timeout_s = timeout_s
+        self.in_call = False
+        """Set by :meth:`arm`, cleared by the call path when the call returns."""
         self._ticker: EpochTicker | None = None
         if timeout_s is None:
             store.set_epoch_deadline(_NEVER)
@@ -135,10 +183,13 @@ class CallWatchdog:
             )
         assert ticker is not None
         self._ticker = ticker
+        ticker.watch(self)
         self._deadline = EpochDeadline(store)
         self._ticks = min(_NEVER, math.ceil(timeout_s / PERIOD_S) + _MARGIN)
         self._rearm_at_ns = 0
-        self.arm()  # now: instantiation runs the module's start function, if any
+        # Armed now, and counted in flight, since instantiation runs the
+        # module's start function, if any; the first guest call clears it.
+        self.arm()
 
     def arm(self) -> None:
         """Give the next guest call ``timeout_s`` from now.
@@ -155,6 +206,9 @@ class CallWatchdog:
         """
         ticker = self._ticker
         if ticker is not None:
+            self.in_call = True
+            if ticker.asleep:
+                ticker.wake()
             now = _monotonic_ns()
             if now >= self._rearm_at_ns:
                 scheduled = (now - ticker.origin_ns) // _PERIOD_NS
