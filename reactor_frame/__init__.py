@@ -34,6 +34,7 @@ from .errors import (
 from .host.engine import ReactorEngine, WatchdogUnavailableError
 from .host.progress import CompileEvent, CompileNotice
 from .host.reactor import DEFAULT_TICK_TIMEOUT_S, Reactor
+from .host.traphandlers import keep_trap_handlers, restore_trap_handlers
 from .interop import HostFunction, HostFunctions, SharedBuffer, host_function
 from .scheduling.fastforward import FastForwardUnavailableError, fast_forward, run_fast
 from .scheduling.frame import FrameScheduler
@@ -56,4 +57,5 @@ __all__ = [
     "FrameReport", "HookSignatureError", "NoGoModuleError",
     "CompileEvent", "CompileNotice", "WatchdogUnavailableError",
     "FastForwardUnavailableError", "fast_forward", "run_fast",
+    "keep_trap_handlers", "restore_trap_handlers",
 ]

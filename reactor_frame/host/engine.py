@@ -27,6 +27,7 @@ import wasmtime
 from ..errors import ReactorError
 from .module_cache import ModuleCache, default_cache_dir
 from .progress import CompileEvent, CompileProgress, log_compile
+from .traphandlers import restore_trap_handlers
 
 OptLevel = Literal["none", "speed", "speed_and_size"]
 
@@ -57,6 +58,7 @@ class ReactorEngine:
         self.progress = progress
         """Called with a :class:`CompileEvent` when compiling starts and ends."""
         self.wasmtime = wasmtime.Engine(config)
+        restore_trap_handlers()  # records wasmtime's handlers the first time
         salt = _CONFIG_SALT if (watchdog, opt_level) == (True, "speed") else \
             f"epoch={int(watchdog)};memory_may_move=0;opt={opt_level}".encode()
         self.cache = ModuleCache(cache_dir or default_cache_dir(), salt=salt) if cache else None

@@ -30,6 +30,7 @@ from .engine import ReactorEngine
 from .failures import classify, closed_reason
 from .loader import instantiate_error
 from .output import OutputCapture
+from .traphandlers import restore_trap_handlers
 from .watchdog import CallWatchdog, EpochTicker
 
 #: How long a call that finds another thread inside the reactor waits for it
@@ -97,6 +98,7 @@ class GuestInstance:
         self._in_call = False
         self._closing = False
         self._ticker: EpochTicker | None = None
+        restore_trap_handlers()  # a guest trap must stay a trap (see traphandlers)
         store = wasmtime.Store(engine.wasmtime)
         self._store: wasmtime.Store | None = store
         if max_memory_mb is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Union
 
-import pygame
+from .pgimport import pygame
 
 from ..host.reactor import Reactor
 from ..scheduling.frame import FrameScheduler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-import pygame
+from .pgimport import pygame
 
 from .frame import Frame
 

@@ -30,9 +30,10 @@ from collections.abc import Callable, Iterable
 from time import perf_counter, thread_time
 from typing import Union
 
-import pygame
+from .pgimport import pygame
 
 from ..host.reactor import Reactor
+from ..host.traphandlers import restore_trap_handlers
 from ..scheduling.frame import FrameScheduler
 from ..scheduling.report import StepReport
 from .bridge import InputBridge
@@ -70,6 +71,7 @@ class GameLoop:
             raise ValueError(f"budget_ms must be >= 0, not {budget_ms}")
         if fps < 0:
             raise ValueError(f"fps must be >= 0, not {fps}")
+        restore_trap_handlers()  # pygame may have been imported after the reactors were made
         self.target = target
         self.budget_ms = budget_ms
         self.fps = fps
