@@ -31,6 +31,7 @@ from .failures import classify, closed_reason
 from .loader import instantiate_error
 from .output import OutputCapture
 from .watchdog import CallWatchdog, EpochTicker
+from .preempt import PreemptSlot
 
 #: How long a call that finds another thread inside the reactor waits for it
 #: before refusing (so a call racing ``close()`` is told "closed", not "busy").
@@ -97,6 +98,8 @@ class GuestInstance:
         self._in_call = False
         self._closing = False
         self._ticker: EpochTicker | None = None
+        self.preempt: PreemptSlot | None = None
+        """Set when the host preempts this guest's budgeted ticks (host/preempt.py)."""
         store = wasmtime.Store(engine.wasmtime)
         self._store: wasmtime.Store | None = store
         if max_memory_mb is not None:
@@ -158,7 +161,15 @@ class GuestInstance:
         self._in_call = True
         self._watchdog.arm()
         try:
-            err = c.fn(c.ctx, c.func, c.vals, c.count, c.trap_ref)
+            pre = self.preempt
+            if pre is not None and c is pre.call:  # a budgeted tick: preempt at its deadline
+                pre.arm()
+                try:
+                    err = c.fn(c.ctx, c.func, c.vals, c.count, c.trap_ref)
+                finally:
+                    pre.disarm()
+            else:
+                err = c.fn(c.ctx, c.func, c.vals, c.count, c.trap_ref)
             failure = c.failure(err) if err or c.trap.value else None
             if _adapter.lost_interrupt is not None:  # Ctrl-C as a host function was entered
                 raise _adapter.take_lost_interrupt()
