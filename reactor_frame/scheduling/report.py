@@ -38,6 +38,19 @@ class StepReport:
     stopped between scheduling rounds before its simulated time was done.
     The clock stays where it got to; the next step carries on from there.
     Such a step depends on the machine's speed, so it is not deterministic."""
+    overrun_ms: float = 0.0
+    """Real clock: how far the step ran past ``budget_ms`` (wall), else 0."""
+    preemptions: int = 0
+    """Times the host preempted a goroutine that ran past the budget (host/preempt.py)."""
+    preempted_goid: int | None = None
+    """The goroutine the last preemption stopped, if any."""
+    preempted_func: str | None = None
+    """The function it was in (innermost outside the runtime), where known."""
+
+    @property
+    def preempted(self) -> bool:
+        """Whether the host had to preempt a goroutine to end this step."""
+        return self.preemptions > 0
 
     @property
     def utilisation(self) -> float:

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 _IDLE = LoopResult.IDLE
 #: Default wall-time bound, in seconds, on one step on a virtual clock.
 DEFAULT_MAX_STEP_WALL_S = 5.0
+#: A real-clock step this much (ms) past its budget fires the ``overrun`` hook.
+OVERRUN_REPORT_MS = 0.5
 
 
 def checked_wall_cap(max_step_wall_s: float | None) -> float | None:
@@ -142,6 +144,11 @@ def _count(r: "Reactor", report: StepReport) -> None:
     rounds, turns = r.last_tick_counts()
     report.ticks += rounds
     report.turns += turns
+    count, goid, func = r.last_tick_preemption()
+    if count:
+        report.preemptions += count
+        report.preempted_goid = goid
+        report.preempted_func = func or None
 
 
 def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:
@@ -153,5 +160,9 @@ def finish_report(r: "Reactor", report: StepReport, started_ns: int) -> None:
         report.next_timer_ms = max(0, deadline - r.clock.now_ns()) / 1e6
     report.idle = r.done or r.closed or (r.last_result == _IDLE and not r.woken)
     report.elapsed_ms = (perf_counter_ns() - started_ns) / 1e6
+    if not r.virtual_time:
+        report.overrun_ms = max(0.0, report.elapsed_ms - report.budget_ms)
     if r.hooks:
         r.hooks.emit_step(report)
+        if report.overrun_ms >= OVERRUN_REPORT_MS:
+            r.hooks.emit_overrun(report)
