@@ -28,10 +28,19 @@ class BuildResult:
     seconds: float
 
 
-def _go_env(toolchain: GoToolchain) -> dict[str, str]:
+#: The Go experiment that puts a preemption check on every loop back edge,
+#: so the host can stop a loop that calls nothing (docs/abi.md, "Preemption").
+PREEMPTIBLE_LOOPS = "preemptibleloops"
+
+
+def _go_env(toolchain: GoToolchain, preemptible_loops: bool = False) -> dict[str, str]:
     env = dict(os.environ)
     env.update(GOOS="wasip1", GOARCH="wasm", GOROOT=str(toolchain.goroot))
     env.setdefault("GOTOOLCHAIN", "local")  # never download another toolchain
+    if preemptible_loops:
+        experiments = [e for e in env.get("GOEXPERIMENT", "").split(",") if e]
+        if PREEMPTIBLE_LOOPS not in experiments:
+            env["GOEXPERIMENT"] = ",".join([*experiments, PREEMPTIBLE_LOOPS])
     return env
 
 
@@ -57,10 +66,13 @@ def build_reactor(
     go: str | os.PathLike[str] | None = None,
     extra_flags: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    preemptible_loops: bool = True,
 ) -> BuildResult:
     """Build the Go ``main`` package in directory ``package`` into a reactor at
     ``output``, with the reactor runtime overlaid. The same sources and
-    toolchain give byte-identical output.
+    toolchain give byte-identical output. ``preemptible_loops`` (default)
+    builds with ``GOEXPERIMENT=preemptibleloops``, so loops are preemption
+    points too (a few percent slower tight loops; docs/abi.md).
 
     Raises :class:`GoNotFoundError`, :class:`GoVersionError`,
     :class:`NotMainPackageError`, :class:`CompileError`, or
@@ -74,7 +86,7 @@ def build_reactor(
     out = Path(output).resolve()
     toolchain = find_go(go)
     say(f"using {toolchain.go} ({toolchain.version_text})")
-    env = _go_env(toolchain)
+    env = _go_env(toolchain, preemptible_loops)
 
     listed = _run([str(toolchain.go), "list", "-f", "{{.Name}}", "."], pkgdir, env)
     if listed.returncode != 0:
