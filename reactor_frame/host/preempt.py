@@ -148,6 +148,13 @@ class PreemptSlot:
         with self._thread.lock:
             self.armed += 1
 
+    def request_now(self) -> None:
+        """Write a request now, outside any call (on the thread driving the
+        reactor): the runtime must treat it as stale. For tests and tools."""
+        self._limit = self._size.size()
+        with self._thread.lock:
+            self.request()
+
     def request(self) -> None:
         """Under the thread's lock, while the armed call runs: ask the running
         goroutine to stop, as sysmon would."""

@@ -59,6 +59,15 @@ class ProgressSupport:
         """Whether the binary lets the host preempt its ticks (control block version 2)."""
         return self._preempt_slot is not None
 
+    def request_preemption(self) -> None:
+        """Ask the goroutine the runtime last ran to stop, as the preempt
+        thread does at a deadline. Between calls the request is stale and the
+        runtime ignores it (a test of that rule); no-op without support."""
+        slot = self._preempt_slot
+        if slot is not None:
+            self._guest.check_open()
+            slot.request_now()
+
     @property
     def seed_abi(self) -> bool:
         """True for binaries without a control block: their ``go_tick`` may

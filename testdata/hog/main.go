@@ -1,4 +1,4 @@
-// Hog runs goroutines that compute for tens of milliseconds between yields,
+// Hog runs goroutines that compute for 30-80 ms between yields (here),
 // in the ways ordinary code does: function calls, recursion with stack
 // growth, allocation with garbage collection, and loops that call nothing.
 // Arg 1 lists the kinds (default "calls,stack,alloc,leaf"), arg 2 the rounds
@@ -42,11 +42,11 @@ func deep(n int) int {
 	return deep(n-1) + int(pad[n%256])
 }
 
-func calls() uint64 { return uint64(fib(27)) }
+func calls() uint64 { return uint64(fib(32)) }
 
 func stack() uint64 {
 	var s uint64
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 1000; i++ {
 		s += uint64(deep(2000 + i))
 	}
 	return s
@@ -56,7 +56,7 @@ var keep [][]int
 
 func alloc() uint64 {
 	var s uint64
-	for i := 0; i < 30000; i++ {
+	for i := 0; i < 120000; i++ {
 		b := make([]int, 64)
 		b[i%64] = i
 		keep = append(keep, b)
@@ -70,7 +70,7 @@ func alloc() uint64 {
 
 func leaf() uint64 {
 	var x uint64 = 1
-	for i := 0; i < 40_000_000; i++ {
+	for i := 0; i < 25_000_000; i++ {
 		x = x*6364136223846793005 + 1442695040888963407
 	}
 	return x
