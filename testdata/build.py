@@ -35,25 +35,18 @@ def wasm_path(name: str) -> Path:
     return TESTDATA / f"{name}.wasm"
 
 
-def preemptible_loops(name: str) -> bool:
-    """Programs with a NO_PREEMPTIBLE_LOOPS file are built without
-    preemptible loops (``spin``: the watchdog's tests need a true spin)."""
-    return not (TESTDATA / name / "NO_PREEMPTIBLE_LOOPS").exists()
-
-
 def ensure_built(names: list[str] | None = None, workers: int = 2) -> list[Path]:
     """Build every named program (default: all) whose .wasm is missing or
     stale; returns their paths. Raises the first build error."""
     todo = programs() if names is None else names
     with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(lambda n: build_if_stale(
-            TESTDATA / n, wasm_path(n), preemptible_loops=preemptible_loops(n)), todo))
+        return list(pool.map(lambda n: build_if_stale(TESTDATA / n, wasm_path(n)), todo))
 
 
 def build_program(name: str, out_dir: Path, go: Path | None = None) -> Path:
     """Build program ``name`` to ``out_dir/NAME.wasm`` unconditionally."""
     out = Path(out_dir) / f"{name}.wasm"
-    build_reactor(TESTDATA / name, out, go=go, preemptible_loops=preemptible_loops(name))
+    build_reactor(TESTDATA / name, out, go=go)
     return out
 
 

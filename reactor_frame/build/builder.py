@@ -31,6 +31,17 @@ class BuildResult:
 #: The Go experiment that puts a preemption check on every loop back edge,
 #: so the host can stop a loop that calls nothing (docs/abi.md, "Preemption").
 PREEMPTIBLE_LOOPS = "preemptibleloops"
+#: A file of this name in a package directory builds it without preemptible
+#: loops by default (a test program that must spin for real, say).
+NO_PREEMPTIBLE_LOOPS_FILE = "NO_PREEMPTIBLE_LOOPS"
+
+
+def wants_preemptible_loops(package: Path, preemptible_loops: bool | None) -> bool:
+    """``preemptible_loops``, or when None: yes unless ``package`` holds a
+    ``NO_PREEMPTIBLE_LOOPS`` file."""
+    if preemptible_loops is not None:
+        return preemptible_loops
+    return not (package / NO_PREEMPTIBLE_LOOPS_FILE).exists()
 
 
 def _go_env(toolchain: GoToolchain, preemptible_loops: bool = False) -> dict[str, str]:
@@ -66,13 +77,14 @@ def build_reactor(
     go: str | os.PathLike[str] | None = None,
     extra_flags: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
-    preemptible_loops: bool = True,
+    preemptible_loops: bool | None = None,
 ) -> BuildResult:
     """Build the Go ``main`` package in directory ``package`` into a reactor at
     ``output``, with the reactor runtime overlaid. The same sources and
-    toolchain give byte-identical output. ``preemptible_loops`` (default)
-    builds with ``GOEXPERIMENT=preemptibleloops``, so loops are preemption
-    points too (a few percent slower tight loops; docs/abi.md).
+    toolchain give byte-identical output. ``preemptible_loops`` builds with
+    ``GOEXPERIMENT=preemptibleloops``, so loops are preemption points too
+    (docs/abi.md); None (default): on, unless ``package`` holds a file
+    ``NO_PREEMPTIBLE_LOOPS``.
 
     Raises :class:`GoNotFoundError`, :class:`GoVersionError`,
     :class:`NotMainPackageError`, :class:`CompileError`, or
@@ -86,7 +98,7 @@ def build_reactor(
     out = Path(output).resolve()
     toolchain = find_go(go)
     say(f"using {toolchain.go} ({toolchain.version_text})")
-    env = _go_env(toolchain, preemptible_loops)
+    env = _go_env(toolchain, wants_preemptible_loops(pkgdir, preemptible_loops))
 
     listed = _run([str(toolchain.go), "list", "-f", "{{.Name}}", "."], pkgdir, env)
     if listed.returncode != 0:

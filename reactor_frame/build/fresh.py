@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .builder import build_reactor
+from .builder import build_reactor, wants_preemptible_loops
 from .toolchain import GoToolchain, find_go
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -46,12 +46,12 @@ def _module_files(package: Path) -> Iterable[Path]:
 
 
 def inputs_digest(package: Path, toolchain: GoToolchain, flags: Sequence[str] = (),
-                  preemptible_loops: bool = True) -> str:
+                  preemptible_loops: bool | None = None) -> str:
     """SHA-256 over everything a build of ``package`` depends on."""
     h = hashlib.sha256()
     h.update(toolchain.version_text.encode())
     h.update("\0".join(flags).encode())
-    if not preemptible_loops:
+    if not wants_preemptible_loops(package, preemptible_loops):
         h.update(b"\0no-preemptible-loops")
     files = [*_source_files(package, recursive=True), *_module_files(package)]
     for name in _SHIPPED_INPUTS:
@@ -70,7 +70,7 @@ def build_if_stale(
     go: str | os.PathLike[str] | None = None,
     extra_flags: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
-    preemptible_loops: bool = True,
+    preemptible_loops: bool | None = None,
 ) -> Path:
     """Build ``package`` to ``output`` unless ``output`` was already built from
     the same inputs; returns ``output``. Raises what :func:`build_reactor`

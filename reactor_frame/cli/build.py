@@ -44,9 +44,11 @@ def register(
                         "in the current directory)")
     p.add_argument("--go", metavar="PATH", help="the go executable to use")
     p.add_argument("-q", "--quiet", action="store_true", help="print no progress")
-    p.add_argument("--no-preemptible-loops", dest="preemptible_loops", action="store_false",
+    p.add_argument("--no-preemptible-loops", dest="preemptible_loops", action="store_const",
+                   const=False, default=None,
                    help="build without GOEXPERIMENT=preemptibleloops: loops that call "
-                        "nothing are then not preemption points (slightly faster)")
+                        "nothing are then not preemption points (also the default when "
+                        "PKGDIR holds a file NO_PREEMPTIBLE_LOOPS)")
     p.set_defaults(execute=execute)
     return p
 

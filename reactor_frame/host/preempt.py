@@ -56,7 +56,9 @@ class PreemptThread:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self._cond = threading.Condition(self.lock)
-        self._heap: list[tuple[int, int, PreemptSlot, int]] = []
+        # (deadline, sequence, weak reference to the slot, its arming number):
+        # a stale entry must not keep a dropped reactor's store alive.
+        self._heap: list[tuple[int, int, weakref.ref[PreemptSlot], int]] = []
         self._seq = 0
         self._wake_at: int | None = None  # the deadline the thread sleeps to; None: idle
         self._started = False
@@ -73,7 +75,7 @@ class PreemptThread:
     def push(self, deadline_ns: int, slot: "PreemptSlot", armed: int) -> None:
         """Under ``lock``: schedule ``slot``'s arming number ``armed`` at ``deadline_ns``."""
         self._seq += 1
-        heapq.heappush(self._heap, (deadline_ns, self._seq, slot, armed))
+        heapq.heappush(self._heap, (deadline_ns, self._seq, slot.ref, armed))
         if not self._started:
             self._started = True
             threading.Thread(target=self._run, name="reactor-frame-preempt", daemon=True).start()
@@ -86,21 +88,29 @@ class PreemptThread:
         with self._cond:
             while True:
                 now = _monotonic_ns()
-                while heap and heap[0][2].armed != heap[0][3]:
-                    heapq.heappop(heap)  # the call ended in time: stale
+                while heap and _stale(heap[0]):
+                    heapq.heappop(heap)  # the call ended in time
                 if not heap:
                     self._wake_at = None
                     self._cond.wait()
                     continue
-                deadline, _, slot, armed = heap[0]
+                deadline, _, ref, armed = heap[0]
                 if deadline > now:
                     self._wake_at = deadline
                     self._cond.wait((deadline - now) / 1e9)
                     continue
                 heapq.heappop(heap)
-                slot.request()
-                self._seq += 1
-                heapq.heappush(heap, (now + RETRY_NS, self._seq, slot, armed))
+                slot = ref()
+                if slot is not None:
+                    slot.request()
+                    del slot
+                    self._seq += 1
+                    heapq.heappush(heap, (now + RETRY_NS, self._seq, ref, armed))
+
+
+def _stale(entry: tuple[int, int, "weakref.ref[PreemptSlot]", int]) -> bool:
+    slot = entry[2]()
+    return slot is None or slot.armed != entry[3]
 
 
 class PreemptSlot:
@@ -111,7 +121,7 @@ class PreemptSlot:
     carries) and disarms it as the call returns.
     """
 
-    __slots__ = ("call", "armed", "requests", "_thread", "_size", "_base", "_curg",
+    __slots__ = ("call", "armed", "ref", "__weakref__", "requests", "_thread", "_size", "_base", "_curg",
                  "_off_sg", "_off_preempt", "_req", "_stack_preempt", "_limit", "_span")
 
     def __init__(self, call: Any, engine: Any, store: Any, memory: Any, control_address: int,
@@ -123,6 +133,7 @@ class PreemptSlot:
         (arming and disarming both add one)."""
         self.requests = 0
         """Requests written into the guest (repeats included)."""
+        self.ref = weakref.ref(self)
         self._thread = PreemptThread.for_engine(engine)
         self._size = MemorySize(store, memory)
         self._base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
