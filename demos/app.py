@@ -116,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         s = result.summary
         print(f"{result.frames} frames in {result.seconds:.1f} s ({result.fps:.1f} fps, "
               f"{result.video_driver}); Go per frame: median {s.get('elapsed_median_ms', 0):.2f} ms, "
-              f"p99 {s.get('elapsed_p99_ms', 0):.2f} ms, budget {args.budget} ms")
+              f"p99 {s.get('elapsed_p99_ms', 0):.2f} ms, budget {args.budget} ms; "
+              f"{s.get('preemptions', 0):.0f} preemptions, {s.get('overrun_frames', 0):.0f} frames overran")
     return 0
 
 

@@ -25,10 +25,13 @@ class FrameLog:
             "cpu_ms": round(frame.cpu_ms, 4),
             "budget_ms": frame.budget_ms,
             "dt_ms": round(frame.dt_ms, 3),
+            "preemptions": frame.preemptions,
+            "overrun_ms": round(frame.overrun_ms, 4),
         })
 
     def summary(self) -> dict[str, float]:
-        """Median and 99th percentile of the step time, and the worst frame."""
+        """Median and 99th percentile of the step time, the worst frame, the
+        preemptions and the frames that overran their budget by 0.5 ms or more."""
         elapsed = sorted(f["elapsed_ms"] for f in self.per_frame)
         if not elapsed:
             return {}
@@ -37,6 +40,8 @@ class FrameLog:
             "elapsed_median_ms": round(statistics.median(elapsed), 3),
             "elapsed_p99_ms": round(p99, 3),
             "elapsed_max_ms": round(elapsed[-1], 3),
+            "preemptions": sum(int(f.get("preemptions", 0)) for f in self.per_frame),
+            "overrun_frames": sum(1 for f in self.per_frame if f.get("overrun_ms", 0) >= 0.5),
         }
 
     def write(self, path: str | Path, **extra: Any) -> None:

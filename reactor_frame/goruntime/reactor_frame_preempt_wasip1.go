@@ -8,7 +8,8 @@
 // when a go_tick_for call is still running at its deadline, a host thread
 // writes what sysmon writes natively (g.preempt = true, g.stackguard0 =
 // stackPreempt) into the running goroutine (m0.curg) and sets preemptReq in
-// the control block. The goroutine's next stack check (a function prologue,
+// the control block (informative: the runtime clears it, never relies on it,
+// since a request can race with the goroutine switching). The goroutine's next stack check (a function prologue,
 // or a loop back edge when built with GOEXPERIMENT=preemptibleloops) then
 // enters gopreempt_m or goschedguarded_m, which this file takes over: the
 // goroutine yields, the tick goroutine runs next, and the tick returns.
@@ -33,32 +34,31 @@ func rfPublishPreempt() {
 }
 
 // gopreempt_m is where a synchronous preemption (a stack check that found
-// stackPreempt) lands, on the system stack.
+// stackPreempt) lands, on the system stack. On wasm only the host asks for
+// one: the runtime's own requests (preemptone) never target the running M.
 func gopreempt_m(gp *g) {
-	if rfHostPreempt(gp) {
-		goschedImpl(gp, true)
-		return
-	}
-	gopreempt_mStock(gp)
+	rfHostPreempt(gp)
+	goschedImpl(gp, true)
 }
 
-// goschedguarded_m is where a preemptible loop's back-edge check lands.
+// goschedguarded_m is where a preemptible loop's back-edge check lands: for
+// a preemption request, or because the stack is nearly full (then, and when
+// preemption is not allowed here, it behaves as stock).
 func goschedguarded_m(gp *g) {
-	if canPreemptM(gp.m) && rfHostPreempt(gp) {
+	if canPreemptM(gp.m) && (gp.preempt || gp.stackguard0 == stackPreempt) {
+		rfHostPreempt(gp)
 		goschedImpl(gp, true)
-		return
 	}
 	goschedguarded_mStock(gp)
 }
 
-// rfHostPreempt handles a preemption the host asked for. It returns false
-// when the host asked for none (the runtime's own request: go on as stock),
-// true when gp must yield so that the tick, made next, returns; a stale
-// request makes gp carry on where it was (it does not return then).
-func rfHostPreempt(gp *g) bool {
-	if rfControl.preemptReq == 0 {
-		return false
-	}
+// rfHostPreempt handles a preemption request from the host. If a budgeted
+// tick is running and gp is not its goroutine, gp must yield (the caller
+// makes it) and the tick, made next, returns. Otherwise the request is
+// stale (it arrived late, or landed in the tick goroutine as the call
+// returned): gp resets its stack guard and carries on where it was, and
+// rfHostPreempt does not return.
+func rfHostPreempt(gp *g) {
 	rfControl.preemptReq = 0
 	tg := rfTickG
 	if tg == nil || gp == tg || rfTickDeadline == 0 {
@@ -72,7 +72,6 @@ func rfHostPreempt(gp *g) bool {
 	if !rfTickWoken {
 		rfWakeTick(tg)
 	}
-	return true
 }
 
 // rfRecordFunc stores the name of the innermost non-runtime function gp was

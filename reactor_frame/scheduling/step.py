@@ -12,8 +12,15 @@ How a step spends its budget:
   run between yields. On seed-ABI binaries the step calls ``go_tick``
   repeatedly while time remains; a single ``go_tick`` there runs until
   nothing is runnable and cannot be cut short (best effort).
-* A goroutine that never yields cannot be interrupted by either; the
-  watchdog (``tick_timeout``) stops it and closes the reactor.
+* A goroutine that does not yield is preempted by the host at the budget
+  on extended binaries (``host/preempt.py``; function calls and, with
+  preemptible loops, loop back edges are preemption points), so the step
+  ends within about a millisecond of it; ``StepReport.preemptions``,
+  ``overrun_ms`` and the ``overrun`` hook say when and where. Code with no
+  preemption point (a loop built without preemptible loops) is stopped by
+  the watchdog (``tick_timeout``), which closes the reactor.
+* On seed-ABI binaries ``-1`` means "no deadline known": the step calls
+  ``go_tick`` again on the next frame (``scheduling/seedidle.py``).
 * On a virtual clock a step is deterministic instead: guest work takes no
   simulated time, so at each simulated instant the step runs scheduling
   rounds (``go_tick``) until nothing is runnable, whatever the wall time;
