@@ -21,10 +21,11 @@ Rules that keep it safe:
   runtime lock, or the goroutine switched) is repeated every ``RETRY_NS``
   while the call runs; one that arrives late is harmless to the runtime.
 
-Arming is a heap push under a lock; the thread is woken only when it sleeps
-past the new deadline (it is idle, typically, once per frame). A call that
-ends in time costs its arming and disarming and, at most, one wake-up of the
-thread at the stale deadline.
+Arming sets the slot's deadline under a lock; the heap holds at most one
+entry per slot, pushed only when the slot is not queued already for an
+earlier time, and the thread is woken only when it sleeps past that time
+(once per frame, typically: it goes idle when a call ended in time).
+Back-to-back calls cost two lock round trips and a memory-size read each.
 """
 
 from __future__ import annotations
@@ -56,11 +57,12 @@ class PreemptThread:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self._cond = threading.Condition(self.lock)
-        # (deadline, sequence, weak reference to the slot, its arming number):
-        # a stale entry must not keep a dropped reactor's store alive.
-        self._heap: list[tuple[int, int, weakref.ref[PreemptSlot], int]] = []
+        # (when, sequence, weak reference to a slot): at most one live entry
+        # per slot (the one at its ``queued_at``); a weak reference, so that
+        # an entry never keeps a dropped reactor's store alive.
+        self._heap: list[tuple[int, int, weakref.ref[PreemptSlot]]] = []
         self._seq = 0
-        self._wake_at: int | None = None  # the deadline the thread sleeps to; None: idle
+        self._wake_at: int | None = None  # the time the thread sleeps to; None: idle
         self._started = False
 
     @staticmethod
@@ -72,45 +74,44 @@ class PreemptThread:
                 thread = _threads[engine] = PreemptThread()
             return thread
 
-    def push(self, deadline_ns: int, slot: "PreemptSlot", armed: int) -> None:
-        """Under ``lock``: schedule ``slot``'s arming number ``armed`` at ``deadline_ns``."""
+    def push(self, when_ns: int, slot: "PreemptSlot") -> None:
+        """Under ``lock``: look at ``slot`` at ``when_ns``."""
+        slot.queued_at = when_ns
         self._seq += 1
-        heapq.heappush(self._heap, (deadline_ns, self._seq, slot.ref, armed))
+        heapq.heappush(self._heap, (when_ns, self._seq, slot.ref))
         if not self._started:
             self._started = True
             threading.Thread(target=self._run, name="reactor-frame-preempt", daemon=True).start()
         wake_at = self._wake_at
-        if wake_at is None or deadline_ns < wake_at:
+        if wake_at is None or when_ns < wake_at:
             self._cond.notify()
 
     def _run(self) -> None:
         heap = self._heap
         with self._cond:
             while True:
-                now = _monotonic_ns()
-                while heap and _stale(heap[0]):
-                    heapq.heappop(heap)  # the call ended in time
                 if not heap:
                     self._wake_at = None
                     self._cond.wait()
                     continue
-                deadline, _, ref, armed = heap[0]
-                if deadline > now:
-                    self._wake_at = deadline
-                    self._cond.wait((deadline - now) / 1e9)
+                now = _monotonic_ns()
+                when = heap[0][0]
+                if when > now:
+                    self._wake_at = when
+                    self._cond.wait((when - now) / 1e9)
                     continue
-                heapq.heappop(heap)
+                ref = heapq.heappop(heap)[2]
                 slot = ref()
-                if slot is not None:
+                if slot is None or slot.queued_at != when:
+                    continue  # dropped, or superseded by an earlier entry
+                if not slot.active:
+                    slot.queued_at = None  # the call ended in time
+                elif slot.deadline > now:
+                    self.push(slot.deadline, slot)  # a later call is armed
+                else:
                     slot.request()
-                    del slot
-                    self._seq += 1
-                    heapq.heappush(heap, (now + RETRY_NS, self._seq, ref, armed))
-
-
-def _stale(entry: tuple[int, int, "weakref.ref[PreemptSlot]", int]) -> bool:
-    slot = entry[2]()
-    return slot is None or slot.armed != entry[3]
+                    self.push(now + RETRY_NS, slot)
+                del slot
 
 
 class PreemptSlot:
@@ -121,16 +122,19 @@ class PreemptSlot:
     carries) and disarms it as the call returns.
     """
 
-    __slots__ = ("call", "armed", "ref", "__weakref__", "requests", "_thread", "_size", "_base", "_curg",
+    __slots__ = ("call", "active", "deadline", "queued_at", "ref", "__weakref__", "requests", "_thread", "_size", "_base", "_curg",
                  "_off_sg", "_off_preempt", "_req", "_stack_preempt", "_limit", "_span")
 
     def __init__(self, call: Any, engine: Any, store: Any, memory: Any, control_address: int,
                  curg_addr: int, off_stackguard0: int, off_preempt: int,
                  req_offset: int, stack_preempt: int) -> None:
         self.call = call
-        self.armed = 0
-        """Arming count: a heap entry is live while its number equals this
-        (arming and disarming both add one)."""
+        self.active = False
+        """A call is armed (between ``arm`` and ``disarm``)."""
+        self.deadline = 0
+        """When the armed call is to be preempted (``time.monotonic_ns``)."""
+        self.queued_at: int | None = None
+        """When the thread looks at this slot next; None: not queued."""
         self.requests = 0
         """Requests written into the guest (repeats included)."""
         self.ref = weakref.ref(self)
@@ -151,13 +155,16 @@ class PreemptSlot:
         self._limit = self._size.size()
         thread = self._thread
         with thread.lock:
-            self.armed += 1
-            thread.push(deadline, self, self.armed)
+            self.deadline = deadline
+            self.active = True
+            queued = self.queued_at
+            if queued is None or deadline < queued:
+                thread.push(deadline, self)
 
     def disarm(self) -> None:
         """As the guest call returns: no request is written after this."""
         with self._thread.lock:
-            self.armed += 1
+            self.active = False
 
     def request_now(self) -> None:
         """Write a request now, outside any call (on the thread driving the
