@@ -25,7 +25,7 @@ from .testdata import MissingTestdata, testdata_dir
 
 #: Benchmark modules in running order.
 MODULES = ("bench_tick", "bench_startup", "bench_step", "bench_spin", "bench_fps",
-           "bench_scaling", "bench_vclock", "bench_snapshot", "bench_sim")
+           "bench_scaling", "bench_vclock", "bench_snapshot", "bench_sim", "bench_preempt")
 
 
 def benchmarks() -> dict[str, ModuleType | BaseException]:
