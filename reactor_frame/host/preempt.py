@@ -39,8 +39,9 @@ from typing import Any
 
 from .._wasmtime import MemorySize
 
-#: While the call still runs, a request is repeated this often (ns).
-RETRY_NS = 500_000
+#: While the call still runs, a request is repeated this often (ns): a
+#: GC mark worker the scheduler runs before the tick goroutine is stopped so.
+RETRY_NS = 200_000
 
 _monotonic_ns = time.monotonic_ns
 _u8 = ctypes.c_uint8.from_address
