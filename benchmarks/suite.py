@@ -25,7 +25,8 @@ from .testdata import MissingTestdata, testdata_dir
 
 #: Benchmark modules in running order.
 MODULES = ("bench_tick", "bench_startup", "bench_step", "bench_spin", "bench_fps",
-           "bench_scaling", "bench_vclock", "bench_snapshot", "bench_sim", "bench_peers", "bench_engine", "bench_sharing", "bench_fastforward")
+           "bench_scaling", "bench_vclock", "bench_snapshot", "bench_sim", "bench_peers",
+           "bench_engine", "bench_sharing", "bench_fastforward", "bench_preempt")
 
 
 def benchmarks() -> dict[str, ModuleType | BaseException]:

@@ -138,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{result.video_driver}); Go per frame: median {s.get('elapsed_median_ms', 0):.2f} ms "
               f"wall, {s.get('cpu_median_ms', 0):.2f} ms CPU, {s.get('os_median_ms', 0):.2f} ms "
               f"taken by the OS; p99 {s.get('elapsed_p99_ms', 0):.2f} ms wall, "
-              f"{s.get('cpu_p99_ms', 0):.2f} ms CPU; budget {args.budget} ms")
+              f"{s.get('cpu_p99_ms', 0):.2f} ms CPU; budget {args.budget} ms; "
+              f"{s.get('preemptions', 0):.0f} preemptions, {s.get('overrun_frames', 0):.0f} frames overran")
     return 0
 
 

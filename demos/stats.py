@@ -25,11 +25,14 @@ class FrameLog:
             "cpu_ms": round(frame.cpu_ms, 4),
             "budget_ms": frame.budget_ms,
             "dt_ms": round(frame.dt_ms, 3),
+            "preemptions": frame.preemptions,
+            "overrun_ms": round(frame.overrun_ms, 4),
         })
 
     def summary(self) -> dict[str, float]:
         """Median and 99th percentile of the step time (wall and CPU), the
-        worst frame, and the median wall time the OS took from a step."""
+        worst frame, the median wall time the OS took from a step, the
+        preemptions and the frames that overran their budget by 0.5 ms or more."""
         elapsed = [f["elapsed_ms"] for f in self.per_frame]
         if not elapsed:
             return {}
@@ -42,6 +45,8 @@ class FrameLog:
             "cpu_median_ms": round(median(cpu), 3),
             "cpu_p99_ms": round(percentile(cpu, 99), 3),
             "os_median_ms": round(median(taken), 3),
+            "preemptions": sum(int(f.get("preemptions", 0)) for f in self.per_frame),
+            "overrun_frames": sum(1 for f in self.per_frame if f.get("overrun_ms", 0) >= 0.5),
         }
 
     def write(self, path: str | Path, **extra: Any) -> None:

@@ -202,8 +202,10 @@ SMALL_REACTOR = wasmtime.wat2wasm("""(module
   (func (export "_initialize"))
   (func (export "go_start_main") (global.set $n (i32.const 4)))
   (func $tick (result i32)
-    (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 8)))
-    (global.set $n (i32.sub (global.get $n) (i32.const 1)))
+    (if (i32.gt_s (global.get $n) (i32.const 0))
+      (then
+        (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 8)))
+        (global.set $n (i32.sub (global.get $n) (i32.const 1)))))
     (if (result i32) (i32.gt_s (global.get $n) (i32.const 0))
       (then (i32.const 0)) (else (i32.const -1))))
   (func (export "go_tick") (result i32) (call $tick))

@@ -160,7 +160,7 @@ def guest(engine, compile_testdata, tmp_path):
 def test_control_block_header_and_main_started(guest):
     g = guest("hello")
     c = g.control()
-    assert (c["magic"], c["version"], c["state"], c["clock_mode"]) == (MAGIC, 1, 0, 0)
+    assert (c["magic"], c["version"], c["state"], c["clock_mode"]) == (MAGIC, 2, 0, 0)
     g.start()
     assert g.control()["state"] == MAIN_STARTED
     assert g.stdout() == ""  # go_start_main only queues main

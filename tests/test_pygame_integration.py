@@ -270,6 +270,7 @@ def test_hud_draws_timing_and_state(display, fireflies):
     assert rows["guest"] == "running"
     assert f"/ {frame.budget_ms:.1f} ms" in rows["go"]
     assert rows["ticks"].startswith(str(frame.ticks))
+    assert rows["preempt"].startswith(f"{frame.preemptions}   over {frame.overrun_ms:4.1f} ms")
 
     surface = pygame.Surface((640, 480))
     area = hud.draw(surface, frame)

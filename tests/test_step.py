@@ -95,11 +95,14 @@ def test_seed_abi_fallback_repeats_go_tick_within_budget():
         rep = r.step(5.0)
         assert rep.calls == rep.ticks >= 2  # several go_tick calls in one step
         total = rep.ticks
-        while not rep.idle:
+        while rep.result != LoopResult.IDLE:
             rep = r.step(5.0)
             total += rep.ticks
         assert total == 30
         assert r.last_result == LoopResult.IDLE
+        # A seed binary's -1 is not trusted: the next frame ticks again.
+        rep = r.step(5.0)
+        assert (rep.calls, rep.result, rep.idle) == (1, LoopResult.IDLE, False)
 
 
 def test_endless_yielding_goroutines_step_always_returns(make_reactor):

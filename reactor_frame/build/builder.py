@@ -29,11 +29,31 @@ class BuildResult:
     seconds: float
 
 
-def _go_env(toolchain: GoToolchain) -> dict[str, str]:
+#: The Go experiment that puts a preemption check on every loop back edge,
+#: so the host can stop a loop that calls nothing (docs/abi.md, "Preemption").
+PREEMPTIBLE_LOOPS = "preemptibleloops"
+#: A file of this name in a package directory builds it without preemptible
+#: loops by default (a test program that must spin for real, say).
+NO_PREEMPTIBLE_LOOPS_FILE = "NO_PREEMPTIBLE_LOOPS"
+
+
+def wants_preemptible_loops(package: Path, preemptible_loops: bool | None) -> bool:
+    """``preemptible_loops``, or when None: yes unless ``package`` holds a
+    ``NO_PREEMPTIBLE_LOOPS`` file."""
+    if preemptible_loops is not None:
+        return preemptible_loops
+    return not (package / NO_PREEMPTIBLE_LOOPS_FILE).exists()
+
+
+def _go_env(toolchain: GoToolchain, preemptible_loops: bool = False) -> dict[str, str]:
     env = dict(os.environ)
     env.update(GOOS="wasip1", GOARCH="wasm", GOROOT=str(toolchain.goroot))
     env.setdefault("GOTOOLCHAIN", "local")  # never download another toolchain
     env["GOWORK"] = "off"  # the build's own go.mod copy decides (-modfile)
+    if preemptible_loops:
+        experiments = [e for e in env.get("GOEXPERIMENT", "").split(",") if e]
+        if PREEMPTIBLE_LOOPS not in experiments:
+            env["GOEXPERIMENT"] = ",".join([*experiments, PREEMPTIBLE_LOOPS])
     return env
 
 
@@ -59,11 +79,15 @@ def build_reactor(
     go: str | os.PathLike[str] | None = None,
     extra_flags: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    preemptible_loops: bool | None = None,
 ) -> BuildResult:
     """Build the Go ``main`` package in directory ``package`` (or the folder
     of the ``.go`` file ``package``) into a reactor at ``output``, with the
     reactor runtime overlaid and the ``reactorframe/guest`` module wired in.
     The same sources and toolchain give byte-identical output.
+    ``preemptible_loops`` builds with ``GOEXPERIMENT=preemptibleloops``, so
+    loops are preemption points too (docs/abi.md); None (default): on, unless
+    the package directory holds a file ``NO_PREEMPTIBLE_LOOPS``.
 
     Raises :class:`GoNotFoundError`, :class:`GoVersionError`,
     :class:`NoGoModuleError`, :class:`NotMainPackageError`, :class:`CompileError`, or
@@ -75,7 +99,7 @@ def build_reactor(
     out = Path(output).resolve()
     toolchain = find_go(go)
     say(f"using {toolchain.go} ({toolchain.version_text})")
-    env = _go_env(toolchain)
+    env = _go_env(toolchain, wants_preemptible_loops(pkgdir, preemptible_loops))
     with tempfile.TemporaryDirectory(prefix="reactor-frame-overlay-") as tmp:
         modfile = prepare_modfile(toolchain, pkgdir, Path(tmp), env)
         overlay_dir = Path(tmp) / "overlay"

@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .builder import build_reactor
+from .builder import build_reactor, wants_preemptible_loops
 from .toolchain import GoToolchain, find_go
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -45,11 +45,14 @@ def _module_files(package: Path) -> Iterable[Path]:
             return
 
 
-def inputs_digest(package: Path, toolchain: GoToolchain, flags: Sequence[str] = ()) -> str:
+def inputs_digest(package: Path, toolchain: GoToolchain, flags: Sequence[str] = (),
+                  preemptible_loops: bool | None = None) -> str:
     """SHA-256 over everything a build of ``package`` depends on."""
     h = hashlib.sha256()
     h.update(toolchain.version_text.encode())
     h.update("\0".join(flags).encode())
+    if not wants_preemptible_loops(package, preemptible_loops):
+        h.update(b"\0no-preemptible-loops")
     files = [*_source_files(package, recursive=True), *_module_files(package)]
     for name in _SHIPPED_INPUTS:
         files.extend(_source_files(_PACKAGE_ROOT / name, recursive=True))
@@ -67,6 +70,7 @@ def build_if_stale(
     go: str | os.PathLike[str] | None = None,
     extra_flags: Sequence[str] = (),
     progress: Callable[[str], None] | None = None,
+    preemptible_loops: bool | None = None,
 ) -> Path:
     """Build ``package`` to ``output`` unless ``output`` was already built from
     the same inputs; returns ``output``. Raises what :func:`build_reactor`
@@ -75,7 +79,7 @@ def build_if_stale(
     out = Path(output)
     stamp = out.with_name(out.name + ".inputs")
     toolchain = find_go(go)
-    digest = inputs_digest(pkgdir, toolchain, extra_flags)
+    digest = inputs_digest(pkgdir, toolchain, extra_flags, preemptible_loops)
     if out.is_file() and stamp.is_file() and stamp.read_text().strip() == digest:
         return out
     if progress is not None:
@@ -83,7 +87,8 @@ def build_if_stale(
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        build_reactor(pkgdir, partial, go=toolchain.go, extra_flags=extra_flags, progress=progress)
+        build_reactor(pkgdir, partial, go=toolchain.go, extra_flags=extra_flags, progress=progress,
+                      preemptible_loops=preemptible_loops)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)

@@ -48,6 +48,11 @@ def register(
                         "in the current directory)")
     p.add_argument("--go", metavar="PATH", help="the go executable to use")
     p.add_argument("-q", "--quiet", action="store_true", help="print no progress")
+    p.add_argument("--no-preemptible-loops", dest="preemptible_loops", action="store_const",
+                   const=False, default=None,
+                   help="build without GOEXPERIMENT=preemptibleloops: loops that call "
+                        "nothing are then not preemption points (also the default when "
+                        "PKGDIR holds a file NO_PREEMPTIBLE_LOOPS)")
     p.set_defaults(execute=execute)
     return p
 
@@ -60,7 +65,8 @@ def execute(args: argparse.Namespace) -> int:
     if not args.quiet:  # the build compiles the module into the cache for the first run
         default_engine().progress = CompileNotice(sys.stderr)
     with reporter as progress:
-        build_reactor(package, output, go=args.go, extra_flags=args.extra, progress=progress)
+        build_reactor(package, output, go=args.go, extra_flags=args.extra, progress=progress,
+                      preemptible_loops=args.preemptible_loops)
     return 0
 
 

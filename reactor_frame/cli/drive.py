@@ -16,25 +16,35 @@ from typing import TypeVar
 
 from ..abi import LoopResult
 from ..host.reactor import Reactor
+from ..scheduling.seedidle import DEFAULT_IDLE_TIMEOUT_S, WORK_NS, SeedIdle
 from .stats import RunStats
 
 T = TypeVar("T")
 
 
 def to_completion(reactor: Reactor, stats: RunStats) -> None:
-    """Start main and tick until the guest exits or goes idle."""
+    """Start main and tick until the guest exits or goes idle (seed-ABI
+    binaries: until their -1s outlast the idle timeout, scheduling/seedidle.py)."""
+    seed = SeedIdle(reactor, DEFAULT_IDLE_TIMEOUT_S) if reactor.seed_abi else None
     _timed(stats, reactor.start_main)
     while True:
-        result = _timed(stats, reactor.loop_once)
-        if reactor.done or result == LoopResult.IDLE:
+        result = _timed(stats, reactor.loop_once if seed is None else seed.tick)
+        if reactor.done:
             return
+        if result == LoopResult.IDLE:
+            if seed is None or seed.given_up():
+                return
+            seed.pause()
+            continue
         if result > 0:
             wait_for_timer(reactor, stats)
 
 
 def by_frames(reactor: Reactor, budget_ms: float, stats: RunStats) -> None:
     """Step frame by frame until the guest exits or goes idle."""
+    seed = SeedIdle(reactor, DEFAULT_IDLE_TIMEOUT_S) if reactor.seed_abi else None
     while True:
+        written = reactor.output_written_bytes
         report = reactor.step(budget_ms)
         elapsed_ns = int(report.elapsed_ms * 1e6)
         stats.frames += 1
@@ -42,6 +52,11 @@ def by_frames(reactor: Reactor, budget_ms: float, stats: RunStats) -> None:
         stats.longest_frame_ns = max(stats.longest_frame_ns, elapsed_ns)
         if report.idle:
             return
+        if seed is not None and report.result == LoopResult.IDLE:
+            seed.note(report.result, elapsed_ns >= WORK_NS or reactor.output_written_bytes != written)
+            if seed.given_up():
+                return
+            reactor.clock.wait_ns(seed.pause_ns())
         if report.result > 0:
             wait_for_timer(reactor, stats)
 

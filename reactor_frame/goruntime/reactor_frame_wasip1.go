@@ -36,11 +36,21 @@ type reactorControl struct {
 	turns       uint64 // goroutine turns (yields and blocks) seen during the last tick
 	rounds      uint64 // scheduling rounds completed during the last tick
 	budgetSpent int64  // ns of budget used by the last go_tick_for call
+
+	// Version 2: preemption by the host (reactor_frame_preempt_wasip1.go).
+	curgAddr       uint32   // address of m0.curg, the running goroutine
+	offStackguard0 uint32   // offset of g.stackguard0
+	offPreempt     uint32   // offset of g.preempt (differs between Go releases)
+	preemptReq     uint32   // host: 1 when it asked for a preemption
+	stackPreempt   uint64   // the stackguard0 value that requests a preemption
+	preemptions    uint64   // host preemptions that ended or cut the last tick
+	preemptGoid    uint64   // goroutine the last of them stopped
+	preemptFunc    [64]byte // function it was in, NUL-padded, where known
 }
 
 const (
 	rfControlMagic   = 0x42434652 // "RFCB" little-endian
-	rfControlVersion = 1
+	rfControlVersion = 2
 
 	rfStateMainStarted  = 1
 	rfStateMainReturned = 2
@@ -66,6 +76,7 @@ var (
 //
 //go:wasmexport go_reactor_control
 func goReactorControl() uint32 {
+	rfPublishPreempt()
 	return uint32(uintptr(unsafe.Pointer(&rfControl)))
 }
 
@@ -122,6 +133,7 @@ func rfTick(budgetNs int64) int32 {
 	rfControl.turns = 0
 	rfControl.rounds = 0
 	rfControl.budgetSpent = 0
+	rfControl.preemptions = 0
 	rfRoundLeft = max(n, 1)
 	var start int64
 	if budgetNs > 0 {
@@ -139,6 +151,7 @@ func rfTick(budgetNs int64) int32 {
 	gopark(nil, nil, waitReasonZero, traceBlockGeneric, 1)
 	rfTickG = nil
 	rfTickDeadline = 0
+	rfControl.preemptReq = 0
 	if budgetNs > 0 {
 		rfControl.budgetSpent = nanotime1Stock() - start
 	}
@@ -161,7 +174,10 @@ func rfRunnableCount() int64 {
 // rfReport computes the go_tick result and records the exact delay.
 func rfReport() int32 {
 	pp := getg().m.p.ptr()
-	if !runqempty(pp) || !sched.runq.empty() {
+	// A GC mark phase in progress is work too: its workers are not in the
+	// run queues, the scheduler starts them (and goroutines waiting for the
+	// GC, as in runtime.GC, wait on them).
+	if !runqempty(pp) || !sched.runq.empty() || gcBlackenEnabled != 0 {
 		rfControl.delayNs = 0
 		return 0
 	}
@@ -198,8 +214,15 @@ func beforeIdle(now, pollUntil int64) (*g, bool) {
 
 // checkTimeouts is called when a goroutine yields or blocks (not when it
 // sleeps or exits). It counts turns and ends the tick when the round's quota
-// or the budget is used up.
+// or the budget is used up. It runs with preemption off: a host preemption
+// landing in its calls would wake the tick a second time.
 func checkTimeouts() {
+	mp := acquirem()
+	rfCheckTimeouts()
+	releasem(mp)
+}
+
+func rfCheckTimeouts() {
 	checkTimeoutsStock()
 	gp := rfTickG
 	if gp == nil || getg() == gp {

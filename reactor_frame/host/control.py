@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import InvalidModuleError
 
 MAGIC = 0x42434652
-VERSION = 1
+VERSION = 2
 
 STATE_MAIN_STARTED = 1
 STATE_MAIN_RETURNED = 2
@@ -39,6 +39,15 @@ class ControlBlock(ctypes.LittleEndianStructure):
         ("turns", ctypes.c_uint64),
         ("rounds", ctypes.c_uint64),
         ("budget_spent", ctypes.c_int64),
+        # version 2: preemption by the host (host/preempt.py)
+        ("curg_addr", ctypes.c_uint32),
+        ("off_stackguard0", ctypes.c_uint32),
+        ("off_preempt", ctypes.c_uint32),
+        ("preempt_req", ctypes.c_uint32),
+        ("stack_preempt", ctypes.c_uint64),
+        ("preemptions", ctypes.c_uint64),
+        ("preempt_goid", ctypes.c_uint64),
+        ("preempt_func", ctypes.c_char * 64),
     ]
 
 

@@ -31,6 +31,7 @@ from .failures import classify, closed_reason
 from .loader import instantiate_error
 from .output import OutputCapture
 from .traphandlers import restore_trap_handlers
+from .preempt import PreemptSlot
 from .watchdog import CallWatchdog, EpochTicker
 
 #: How long a call that finds another thread inside the reactor waits for it
@@ -98,6 +99,8 @@ class GuestInstance:
         self._in_call = False
         self._closing = False
         self._ticker: EpochTicker | None = None
+        self.preempt: PreemptSlot | None = None
+        """Set when the host preempts this guest's budgeted ticks (host/preempt.py)."""
         restore_trap_handlers()  # a guest trap must stay a trap (see traphandlers)
         store = wasmtime.Store(engine.wasmtime)
         self._store: wasmtime.Store | None = store
@@ -161,7 +164,15 @@ class GuestInstance:
         self._in_call = True
         self._watchdog.arm()
         try:
-            err = c.fn(c.ctx, c.func, c.vals, c.count, c.trap_ref)
+            pre = self.preempt
+            if pre is not None and c is pre.call:  # a budgeted tick: preempt at its deadline
+                pre.arm()
+                try:
+                    err = c.fn(c.ctx, c.func, c.vals, c.count, c.trap_ref)
+                finally:
+                    pre.disarm()
+            else:
+                err = c.fn(c.ctx, c.func, c.vals, c.count, c.trap_ref)
             failure = c.failure(err) if err or c.trap.value else None
             if _adapter.lost_interrupt is not None:  # Ctrl-C as a host function was entered
                 raise _adapter.take_lost_interrupt()

@@ -80,6 +80,8 @@ class OutputCapture:
         self.pending: deque[tuple[int, bytes | bytearray]] = deque()
         self._pending_bytes = 0
         self.dropped_bytes = 0
+        self.written_bytes = 0
+        """Bytes the guest has written to stdout and stderr in all."""
         """Bytes dropped so far because one guest call wrote more than
         ``MAX_PENDING_BYTES``."""
         self._dropped_reported = 0
@@ -121,6 +123,7 @@ class OutputCapture:
         self._queue(fd, data, coalesce=True)
 
     def _queue(self, fd: int, data: bytes, coalesce: bool) -> None:
+        self.written_bytes += len(data)
         if fd == STDERR:
             self._keep_stderr(data)
         pending = self.pending

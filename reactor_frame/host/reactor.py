@@ -24,6 +24,7 @@ from ..errors import InvalidModuleError
 from ..interop.link import link_interop
 from ..interop.views import InteropViews
 from ..scheduling.drive import run_to_end, run_to_end_async
+from ..scheduling.seedidle import DEFAULT_IDLE_TIMEOUT_S
 from ..scheduling.hooks import Hooks
 from ..scheduling.report import StepReport
 from ..scheduling.step import DEFAULT_MAX_STEP_WALL_S, checked_wall_cap, step_reactor
@@ -34,16 +35,12 @@ from . import clockusers
 from .instance import CLOSED, EXITED, RUNNING, GuestInstance, ReactorState
 from .loader import Source, load_module, source_name
 from .output import OutputCallback, OutputCapture
+from .preemption import ProgressSupport
 from .snapshots import SnapshotSupport
 from .status import ReactorStatus
 from .stdio import define_stdio
 from .timeouthint import with_virtual_time_hint
-from .wasi import (
-    VirtualTimeLink,
-    define_seeded_random,
-    define_virtual_time,
-    make_wasi_config,
-)
+from .wasi import VirtualTimeLink, define_seeded_random, define_virtual_time, make_wasi_config
 
 if TYPE_CHECKING:
     from ..interop.hostfuncs import ImportsSpec
@@ -62,7 +59,7 @@ _RESULTS = (LoopResult.IDLE, LoopResult.READY)
 __all__ = ["DEFAULT_MAX_ROUNDS_PER_STEP", "DEFAULT_TICK_TIMEOUT_S", "Reactor", "ReactorState", "Source"]
 
 
-class Reactor(ReactorStatus, InteropViews, SnapshotSupport):
+class Reactor(ReactorStatus, InteropViews, SnapshotSupport, ProgressSupport):
     """A Go program built as a WASI reactor, driven by the host.
 
     ``source`` is a path, the module bytes, or a ``wasmtime.Module`` compiled
@@ -179,6 +176,7 @@ class Reactor(ReactorStatus, InteropViews, SnapshotSupport):
             self._control.clock_mode = ctl.CLOCK_VIRTUAL
             self._vtime.guest_reads_block = True
             self._vtime.publish = self._publish_clock
+        self._attach_preempt(address)
 
     # -------------------------------------------- interface for scheduling --
     @property
@@ -301,8 +299,8 @@ class Reactor(ReactorStatus, InteropViews, SnapshotSupport):
         self.stats_ticks += 1
         previous = self.last_result
         self.last_result = result
-        self._wake = result == 0
         block = self._control
+        self._wake = result == 0 or (result == -1 and block is None)  # seed: -1 is no deadline
         if result > 0:
             delay = block.delay_ns if block is not None else 0
             self.deadline_ns = self.clock.now_ns() + (delay if delay > 0 else result * 1_000_000)
@@ -352,21 +350,22 @@ class Reactor(ReactorStatus, InteropViews, SnapshotSupport):
         deadlines. See :mod:`reactor_frame.scheduling.step`."""
         return step_reactor(self, budget_ms, advance_ms)
 
-    def run(self) -> int:
+    def run(self, idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S) -> int:
         """Start main if needed and drive the guest to completion; returns its
-        exit code. Between timers the clock waits (the real one sleeps, a
-        virtual one jumps to the timer). Returns 0 also when the guest goes
-        idle with main still blocked (the seed's "safe to stop"); ``exit_code``
-        then stays None, since exports could still wake it."""
-        return run_to_end(self)
+        exit code (the clock waits between timers). Returns 0 also when the
+        guest goes idle with main blocked (``exit_code`` stays None); seed-ABI
+        binaries, whose -1 is not trusted, after ``idle_timeout_s`` of -1s
+        without work (scheduling/seedidle.py)."""
+        return run_to_end(self, idle_timeout_s)
 
-    async def run_async(self, slice_ms: float = 5.0) -> int:
+    async def run_async(self, slice_ms: float = 5.0,
+                        idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S) -> int:
         """``run`` on asyncio: runs the guest in slices of about ``slice_ms``
         and awaits between them (timers with ``asyncio.sleep``), so the event
         loop is never blocked for longer than one slice. On a virtual clock a
         slice is one scheduling round, so the run stays deterministic. A goroutine
         that never yields blocks the loop until the watchdog stops it."""
-        return await run_to_end_async(self, slice_ms)
+        return await run_to_end_async(self, slice_ms, idle_timeout_s)
 
     # ----------------------------------------------------------- interop --
     def shared(self, name: str) -> "SharedBuffer":

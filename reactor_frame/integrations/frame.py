@@ -75,6 +75,24 @@ class Frame:
         return min(timers) if timers else None
 
     @property
+    def preemptions(self) -> int:
+        """Goroutines the host preempted this frame to hold the budget."""
+        return sum(r.preemptions for r in self.reports)
+
+    @property
+    def overrun_ms(self) -> float:
+        """How far the longest step ran past its budget (0 within it)."""
+        return max((r.overrun_ms for r in self.reports), default=0.0)
+
+    @property
+    def preempted_at(self) -> str | None:
+        """The function the last preemption of this frame stopped, if known."""
+        for r in reversed(self.reports):
+            if r.preempted_func:
+                return r.preempted_func
+        return None
+
+    @property
     def utilisation(self) -> float:
         """Fraction of the budget the step used (above 1.0 on overrun)."""
         return self.elapsed_ms / self.budget_ms if self.budget_ms > 0 else 0.0

@@ -21,7 +21,8 @@ _GRAPH_H = 30
 class Hud:
     """Draws frame time and rate, guest time against the budget (wall time,
     then the CPU time of the step and the wall time the OS took), ticks,
-    calls and turns this frame, the next timer deadline, and each guest's
+    calls and turns this frame, the next timer deadline, preemptions and
+    overrun (and where the last preemption stopped), and each guest's
     state (running, idle, exited, closed), over a graph of guest time per
     frame with the budget marked.
 
@@ -61,6 +62,8 @@ class Hud:
             ("cpu", f"{frame.cpu_ms:5.2f} ms   os {frame.os_ms:.2f} ms"),
             ("ticks", f"{frame.ticks}   calls {frame.calls}   turns {frame.turns}"),
             ("timer", "none" if timer is None else f"in {timer:.1f} ms"),
+            ("preempt", f"{frame.preemptions}   over {frame.overrun_ms:4.1f} ms"
+                        + (f"   in {frame.preempted_at[:24]}" if frame.preempted_at else "")),
         ]
         if len(frame.states) == 1:
             rows.append(("guest", frame.states[0]))

@@ -12,6 +12,9 @@ idle      ``fn(reactor)``                       the guest became idle (nothing r
 exit      ``fn(reactor, code)``                 the guest exited, or main returned (code 0)
 error     ``fn(reactor, exc)``                  a fatal error closed the reactor (then it is raised)
 step      ``fn(reactor, report)``               a step finished (the StepReport)
+overrun   ``fn(reactor, report)``               a real-clock step overran its budget by at least
+                                                ``OVERRUN_REPORT_MS`` (``report.overrun_ms``,
+                                                ``preempted_goid``/``preempted_func`` if preempted)
 ========  ====================================  ===========================================
 
 Callbacks run on the thread driving the reactor, synchronously. An exception
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     from ..host.reactor import Reactor
     from .report import StepReport
 
-EVENTS = ("output", "timer", "idle", "exit", "error", "step")
+EVENTS = ("output", "timer", "idle", "exit", "error", "step", "overrun")
 F = TypeVar("F", bound=Callable[..., Any])
 
 _STREAMS = {1: "stdout", 2: "stderr"}
@@ -118,3 +121,6 @@ class Hooks:
 
     def emit_step(self, report: "StepReport") -> None:
         self._fire("step", report)
+
+    def emit_overrun(self, report: "StepReport") -> None:
+        self._fire("overrun", report)

@@ -50,6 +50,19 @@ class StepReport:
         """Wall time the step was not on the CPU: the operating system's share
         (0 for a step that made no guest call, whose CPU time is not read)."""
         return max(0.0, self.elapsed_ms - self.cpu_ms) if self.calls else 0.0
+    overrun_ms: float = 0.0
+    """Real clock: how far the step ran past ``budget_ms`` (wall), else 0."""
+    preemptions: int = 0
+    """Times the host preempted a goroutine that ran past the budget (host/preempt.py)."""
+    preempted_goid: int | None = None
+    """The goroutine the last preemption stopped, if any."""
+    preempted_func: str | None = None
+    """The function it was in (innermost outside the runtime), where known."""
+
+    @property
+    def preempted(self) -> bool:
+        """Whether the host had to preempt a goroutine to end this step."""
+        return self.preemptions > 0
 
     @property
     def utilisation(self) -> float:

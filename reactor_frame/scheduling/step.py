@@ -12,8 +12,15 @@ How a step spends its budget:
   run between yields. On seed-ABI binaries the step calls ``go_tick``
   repeatedly while time remains; a single ``go_tick`` there runs until
   nothing is runnable and cannot be cut short (best effort).
-* A goroutine that never yields cannot be interrupted by either; the
-  watchdog (``tick_timeout``) stops it and closes the reactor.
+* A goroutine that does not yield is preempted by the host at the budget
+  on extended binaries (``host/preempt.py``; function calls and, with
+  preemptible loops, loop back edges are preemption points), so the step
+  ends within about a millisecond of it; ``StepReport.preemptions``,
+  ``overrun_ms`` and the ``overrun`` hook say when and where. Code with no
+  preemption point (a loop built without preemptible loops) is stopped by
+  the watchdog (``tick_timeout``), which closes the reactor.
+* On seed-ABI binaries ``-1`` means "no deadline known": the step calls
+  ``go_tick`` again on the next frame (``scheduling/seedidle.py``).
 * On a virtual clock a step is deterministic instead: guest work takes no
   simulated time, so at each simulated instant the step runs scheduling
   rounds (``go_tick``) until nothing is runnable, whatever the wall time;
@@ -47,6 +54,8 @@ if TYPE_CHECKING:
 _IDLE = LoopResult.IDLE
 #: Default wall-time bound, in seconds, on one step on a virtual clock.
 DEFAULT_MAX_STEP_WALL_S = 5.0
+#: A real-clock step this much (ms) past its budget fires the ``overrun`` hook.
+OVERRUN_REPORT_MS = 0.5
 
 
 def checked_wall_cap(max_step_wall_s: float | None) -> float | None:
@@ -150,6 +159,11 @@ def _count(r: "Reactor", report: StepReport) -> None:
     rounds, turns = r.last_tick_counts()
     report.ticks += rounds
     report.turns += turns
+    count, goid, func = r.last_tick_preemption()
+    if count:
+        report.preemptions += count
+        report.preempted_goid = goid
+        report.preempted_func = func or None
 
 
 def finish_report(r: "Reactor", report: StepReport, started_ns: int,
@@ -172,5 +186,9 @@ def finish_report(r: "Reactor", report: StepReport, started_ns: int,
         report.elapsed_ms = (perf_counter_ns() - started_ns) / 1e6
         if cpu_started_ns is not None:
             report.cpu_ms = (thread_time_ns() - cpu_started_ns) / 1e6
+    if not r.virtual_time:
+        report.overrun_ms = max(0.0, report.elapsed_ms - report.budget_ms)
     if r.hooks:
         r.hooks.emit_step(report)
+        if report.overrun_ms >= OVERRUN_REPORT_MS:
+            r.hooks.emit_overrun(report)
