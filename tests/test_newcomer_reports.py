@@ -65,6 +65,16 @@ def test_hook_with_the_wrong_signature_fails_at_registration(make_reactor):
     assert got and isinstance(got[0], rf.StepReport)
 
 
+@pytest.mark.parametrize("event", ["output", "timer", "idle", "exit", "error", "step", "overrun"])
+def test_every_hook_event_checks_its_callback(make_reactor, event):
+    # Each event takes a callback of its documented shape and refuses one
+    # taking no arguments at all.
+    r = make_reactor("hello")
+    r.hooks.on(event, lambda *args: None)
+    with pytest.raises(rf.HookSignatureError, match=event):
+        r.hooks.on(event, lambda: None)
+
+
 def test_stdout_print_is_not_double_spaced(make_reactor, capsys):
     with make_reactor("hello", stdout=print) as r:
         r.run()

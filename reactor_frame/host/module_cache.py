@@ -78,14 +78,10 @@ class ModuleCache:
 
     def load_or_compile_keyed(self, engine: wasmtime.Engine, wasm: bytes, key: str) -> wasmtime.Module:
         """``load_or_compile`` with the key already computed (``key(wasm)``)."""
-        for entry in self._entries(key):
-            module = self._load(engine, entry)
-            if module is not None:
-                self.hits += 1
-                return module
-        self.misses += 1
-        module = wasmtime.Module(engine, wasm)
-        self._store(key, module)
+        module = self.load(engine, key)
+        if module is None:
+            module = wasmtime.Module(engine, wasm)
+            self._store(key, module)
         return module
 
     def _load(self, engine: wasmtime.Engine, entry: Path) -> wasmtime.Module | None:

@@ -18,6 +18,7 @@ HOOK_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "exit": ("reactor", "code"),
     "error": ("reactor", "exc"),
     "step": ("reactor", "report"),
+    "overrun": ("reactor", "report"),
 }
 
 
