@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 
-from reactor_frame.build import build_if_stale
+from reactor_frame.build import build_if_stale, find_go
 
 from .conftest import TESTDATA, testdata_build
 
@@ -49,3 +49,18 @@ def test_a_changed_source_is_rebuilt_and_builds_are_reproducible(tmp_path):
     main_go.write_text(main_go.read_text().replace("hello from go", "hello again"))
     build_if_stale(module / "hello", out)
     assert b"hello again" in out.read_bytes()
+
+
+def test_a_build_from_another_install_is_not_reused(tmp_path, monkeypatch):
+    # The binary records where the guest module lives (its replace target),
+    # so a build made by another install of reactor-frame (another checkout
+    # sharing the user cache) must not count as fresh here.
+    from reactor_frame.build import fresh
+
+    module = tmp_path / "mod"
+    shutil.copytree(TESTDATA / "hello", module / "hello")
+    shutil.copy(TESTDATA / "go.mod", module / "go.mod")
+    toolchain = find_go()
+    here = fresh.inputs_digest(module / "hello", toolchain)
+    monkeypatch.setattr(fresh, "shipped_guest_dir", lambda: tmp_path / "elsewhere" / "goguest")
+    assert fresh.inputs_digest(module / "hello", toolchain) != here

@@ -4,7 +4,8 @@ Built ``.wasm`` files are not kept in the repository: they are made again
 from their Go sources. ``build_if_stale`` records a digest of everything a
 build depends on (the package's Go files, its module files, the runtime
 overlay and guest package shipped here, the build tool itself and the wasm
-reader its post-link step uses, the Go release and the flags) next to the
+reader its post-link step uses, the Go release, the flags and where the
+guest module lives, which the binary records) next to the
 output, and rebuilds only when that digest differs. Builds are reproducible, so a rebuild of unchanged inputs
 would give the same bytes anyway; the digest only saves the time.
 """
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .builder import build_reactor, wants_preemptible_loops
+from .guestmod import shipped_guest_dir
 from .toolchain import GoToolchain, find_go
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +53,9 @@ def inputs_digest(package: Path, toolchain: GoToolchain, flags: Sequence[str] = 
     h = hashlib.sha256()
     h.update(toolchain.version_text.encode())
     h.update("\0".join(flags).encode())
+    # The guest module's path is recorded in the binary (its replace target),
+    # so a build from another install of this package differs.
+    h.update(b"\0" + str(shipped_guest_dir()).encode())
     if not wants_preemptible_loops(package, preemptible_loops):
         h.update(b"\0no-preemptible-loops")
     files = [*_source_files(package, recursive=True), *_module_files(package)]
