@@ -65,7 +65,7 @@ def test_hook_with_the_wrong_signature_fails_at_registration(make_reactor):
     assert got and isinstance(got[0], rf.StepReport)
 
 
-@pytest.mark.parametrize("event", ["output", "timer", "idle", "exit", "error", "step", "overrun"])
+@pytest.mark.parametrize("event", ["output", "timer", "idle", "exit", "error", "step", "overrun"])  # the documented table
 def test_every_hook_event_checks_its_callback(make_reactor, event):
     # Each event takes a callback of its documented shape and refuses one
     # taking no arguments at all.

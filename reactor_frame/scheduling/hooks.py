@@ -30,13 +30,14 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .hookcheck import check_hook
+from .hookcheck import HOOK_ARGUMENTS, check_hook
 
 if TYPE_CHECKING:
     from ..host.reactor import Reactor
     from .report import StepReport
 
-EVENTS = ("output", "timer", "idle", "exit", "error", "step", "overrun")
+#: The hook events, in the order of the table above (one list: hookcheck's).
+EVENTS = tuple(HOOK_ARGUMENTS)
 F = TypeVar("F", bound=Callable[..., Any])
 
 _STREAMS = {1: "stdout", 2: "stderr"}
