@@ -64,3 +64,17 @@ def test_a_build_from_another_install_is_not_reused(tmp_path, monkeypatch):
     here = fresh.inputs_digest(module / "hello", toolchain)
     monkeypatch.setattr(fresh, "shipped_guest_dir", lambda: tmp_path / "elsewhere" / "goguest")
     assert fresh.inputs_digest(module / "hello", toolchain) != here
+
+
+def test_a_go_file_stands_for_its_folder(tmp_path):
+    # build_reactor builds a .go file's folder; the staleness digest must
+    # cover that folder's sources too, or an edit would not rebuild.
+    module = tmp_path / "mod"
+    shutil.copytree(TESTDATA / "hello", module / "hello")
+    shutil.copy(TESTDATA / "go.mod", module / "go.mod")
+    out = tmp_path / "hello.wasm"
+    main_go = module / "hello" / "main.go"
+    build_if_stale(main_go, out)
+    main_go.write_text(main_go.read_text().replace("hello from go", "hello via the file"))
+    build_if_stale(main_go, out)
+    assert b"hello via the file" in out.read_bytes()

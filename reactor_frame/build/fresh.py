@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from .builder import build_reactor, wants_preemptible_loops
+from .builder import build_reactor, package_dir, wants_preemptible_loops
 from .guestmod import shipped_guest_dir
 from .toolchain import GoToolchain, find_go
 
@@ -80,7 +80,7 @@ def build_if_stale(
     """Build ``package`` to ``output`` unless ``output`` was already built from
     the same inputs; returns ``output``. Raises what :func:`build_reactor`
     raises. The digest is kept in ``OUTPUT.inputs``."""
-    pkgdir = Path(package).resolve()
+    pkgdir = package_dir(package)  # a .go file stands for its folder, as in build_reactor
     out = Path(output)
     stamp = out.with_name(out.name + ".inputs")
     toolchain = find_go(go)
