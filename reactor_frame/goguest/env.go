@@ -195,6 +195,8 @@ func (e *registeredEnv) actionFor(index int32) Action {
 	return Action{Index: int(index)}
 }
 
+// specJSON encodes the spec for the host. Infinite bounds, which JSON
+// numbers cannot express, are written as the strings "inf" and "-inf".
 func specJSON(s Spec) string {
 	var b strings.Builder
 	b.WriteString(`{"version":1,"action":`)

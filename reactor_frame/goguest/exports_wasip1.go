@@ -64,6 +64,3 @@ func envObserve() {
 func envRender() {
 	theEnv.renderer.Render(theEnv.frame)
 }
-
-// specJSON encodes the spec for the host. Infinite bounds, which JSON
-// numbers cannot express, are written as the strings "inf" and "-inf".
