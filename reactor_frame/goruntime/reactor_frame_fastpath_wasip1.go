@@ -28,8 +28,6 @@ func rfFastTick() (result int32, ok bool) {
 	if next != maxWhen && next <= nanotime() {
 		return 0, false // a timer is due: the scheduler runs it
 	}
-	rfControl.turns = 0
-	rfControl.rounds = 0
-	rfControl.budgetSpent = 0
+	rfResetTickCounters()
 	return rfReport(), true
 }

@@ -121,6 +121,15 @@ func goTickFor(budgetNs int64) int32 {
 	return rfTick(budgetNs)
 }
 
+// rfResetTickCounters zeroes what the control block reports about the last
+// tick, at the start of every tick (the fast path's too).
+func rfResetTickCounters() {
+	rfControl.turns = 0
+	rfControl.rounds = 0
+	rfControl.budgetSpent = 0
+	rfControl.preemptions = 0
+}
+
 func rfTick(budgetNs int64) int32 {
 	if result, ok := rfFastTick(); ok {
 		return result
@@ -130,10 +139,7 @@ func rfTick(budgetNs int64) int32 {
 		throw("reactor: go_tick called from inside a tick")
 	}
 	n := rfRunnableCount()
-	rfControl.turns = 0
-	rfControl.rounds = 0
-	rfControl.budgetSpent = 0
-	rfControl.preemptions = 0
+	rfResetTickCounters()
 	rfRoundLeft = max(n, 1)
 	var start int64
 	if budgetNs > 0 {
