@@ -10,6 +10,8 @@ which the host detects from the exports and falls back from when absent:
     address of a control block in guest memory (see :mod:`reactor_frame.host.control`):
     whether main returned, the exact next-timer delay, turns and rounds per
     tick, and a host-written virtual clock.
+``go_tick_until(target_ns: i64, max_rounds: i64) -> i32`` and ``go_virtual_now() -> i64``
+    virtual-time fast-forward (see :mod:`reactor_frame.scheduling.fastforward`).
 ``go_reactor_restored() -> ()`` and ``reactor_frame_global_N`` (globals)
     used by snapshots (see :mod:`reactor_frame.snapshot`).
 """
@@ -27,6 +29,8 @@ TICK = "go_tick"
 MEMORY = "memory"
 TICK_FOR = "go_tick_for"
 CONTROL = "go_reactor_control"
+TICK_UNTIL = "go_tick_until"
+VIRTUAL_NOW = "go_virtual_now"
 RESTORED = "go_reactor_restored"
 #: Prefix of the exports the build tool adds for the module's globals
 #: (``reactor_frame_global_0``...), which snapshots save and restore.
@@ -41,6 +45,8 @@ SEED_EXPORTS: dict[str, FuncType] = {
 EXTENSION_EXPORTS: dict[str, FuncType] = {
     TICK_FOR: FuncType(("i64",), ("i32",)),
     CONTROL: FuncType((), ("i32",)),
+    TICK_UNTIL: FuncType(("i64", "i64"), ("i32",)),
+    VIRTUAL_NOW: FuncType((), ("i64",)),
 }
 
 
@@ -69,6 +75,8 @@ class Features:
 
     tick_for: bool
     control: bool
+    fast_forward: bool = False
+    """``go_tick_until`` and ``go_virtual_now``, both of the right type."""
 
 
 def missing_reactor_exports(info: WasmInfo) -> list[str]:
@@ -85,13 +93,15 @@ def missing_reactor_exports(info: WasmInfo) -> list[str]:
 
 
 def features(info: WasmInfo) -> Features:
-    """Detect the optional extensions (both must have the right type)."""
+    """Detect the optional extensions (each must have the right type: guest
+    calls go through unchecked C calls)."""
 
     def has(name: str) -> bool:
         ext = info.exports.get(name)
         return ext is not None and ext.kind == "func" and ext.functype == EXTENSION_EXPORTS[name]
 
-    return Features(tick_for=has(TICK_FOR), control=has(CONTROL))
+    return Features(tick_for=has(TICK_FOR), control=has(CONTROL),
+                    fast_forward=has(TICK_UNTIL) and has(VIRTUAL_NOW))
 
 
 def classify(info: WasmInfo) -> ModuleKind:

@@ -4,6 +4,7 @@ instants, with the same results as the host-driven loop."""
 from __future__ import annotations
 
 import pytest
+import wasmtime
 
 import reactor_frame as rf
 from reactor_frame import VirtualClock
@@ -49,3 +50,28 @@ def test_needs_a_virtual_clock_of_its_own(make_reactor):
     make_reactor("timers", clock=shared)
     with pytest.raises(rf.FastForwardUnavailableError, match="same VirtualClock"):
         run_fast(a)
+
+
+@pytest.mark.parametrize("exports", [
+    # right names, wrong types: guest calls are unchecked C calls, so these must be refused
+    '(func (export "go_tick_until") (param i32) (result i32) (i32.const 0))'
+    '(func (export "go_virtual_now") (result i64) (i64.const 0))',
+    '(func (export "go_tick_until") (param i64 i64) (result i32) (i32.const 0))'
+    '(func (export "go_virtual_now") (result f64) (f64.const 0))',
+    # one of the two missing
+    '(func (export "go_tick_until") (param i64 i64) (result i32) (i32.const 0))',
+])
+def test_fast_forward_exports_must_have_the_abi_types(exports):
+    wat = f"""(module
+      (memory (export "memory") 1)
+      (func (export "_initialize")) (func (export "go_start_main"))
+      (func (export "go_tick") (result i32) (i32.const -1))
+      {exports})"""
+    with rf.Reactor(wasmtime.wat2wasm(wat), clock=VirtualClock()) as r:
+        assert not r.features.fast_forward
+        with pytest.raises(rf.FastForwardUnavailableError, match="ABI's types"):
+            run_fast(r)
+
+
+def test_built_reactors_can_fast_forward(make_reactor):
+    assert make_reactor("timers", clock=VirtualClock()).features.fast_forward

@@ -22,7 +22,7 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING
 
-from ..abi import LoopResult
+from ..abi import TICK_UNTIL, VIRTUAL_NOW, LoopResult
 from ..clock import VirtualClock
 from ..errors import ReactorError
 
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from .._wasmtime import UncheckedCall
     from ..host.reactor import Reactor
 
-TICK_UNTIL = "go_tick_until"
-VIRTUAL_NOW = "go_virtual_now"
 
 #: Default bound on scheduling rounds per fast-forward call (a program that
 #: keeps goroutines runnable forever still returns to the host).
@@ -48,8 +46,9 @@ class FastForwardUnavailableError(ReactorError):
 
 
 def supports_fast_forward(r: Reactor) -> bool:
-    """Whether ``r``'s binary exports ``go_tick_until``."""
-    return any(e.name == TICK_UNTIL for e in r.module.exports)
+    """Whether ``r``'s binary exports ``go_tick_until`` and ``go_virtual_now``
+    with their ABI types."""
+    return r.features.fast_forward
 
 
 def _prepared(r: Reactor) -> tuple[UncheckedCall, UncheckedCall]:
@@ -61,7 +60,7 @@ def _prepared(r: Reactor) -> tuple[UncheckedCall, UncheckedCall]:
                 "on real time, use run() or step()")
         if not supports_fast_forward(r):
             raise FastForwardUnavailableError(
-                f"{r.name} has no {TICK_UNTIL} export: rebuild it with this reactor-frame "
+                f"{r.name} has no {TICK_UNTIL}/{VIRTUAL_NOW} exports of the ABI's types: rebuild it with this reactor-frame "
                 "(`reactor-frame build PKGDIR -o OUT.wasm`), or use run()")
         calls = _calls[r] = (r.prepare_export(TICK_UNTIL, 2), r.prepare_export(VIRTUAL_NOW, 1))
     if r.shares_clock:
