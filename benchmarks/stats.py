@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Sequence
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
-    """The ``q``-th percentile (0..100, in steps of 0.1) of ``samples``,
-    linearly interpolated between order statistics (numpy's default method,
-    ``statistics.quantiles(method="inclusive")``)."""
+    """The ``q``-th percentile (0..100) of ``samples``, linearly interpolated
+    between order statistics (numpy's default method)."""
     if not samples:
         return math.nan
-    if len(samples) == 1 or q <= 0:
-        return min(samples)
-    if q >= 100:
-        return max(samples)
-    cuts = statistics.quantiles(samples, n=1000, method="inclusive")
-    return cuts[round(q * 10) - 1]
+    ordered = sorted(samples)
+    pos = (len(ordered) - 1) * min(max(q, 0.0), 100.0) / 100.0
+    low = math.floor(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def median(samples: Sequence[float]) -> float:

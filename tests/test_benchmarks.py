@@ -7,6 +7,7 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks import suite
@@ -65,6 +66,10 @@ def test_helpers() -> None:
     assert percentile([5], 99) == 5
     # Linear between order statistics (numpy's default): rank 0.99 * 9 = 8.91.
     assert percentile(list(range(10, 0, -1)), 99) == pytest.approx(9.91)
+    # Any q, the extremes included, as numpy computes it.
+    data = [3.0, 1.0, 4.0, 1.5, 9.0, 2.6, 5.0, 3.5, 8.9, 7.9]
+    for q in (0, 0.05, 1, 33.3, 50, 99.97, 100):
+        assert percentile(data, q) == pytest.approx(float(np.percentile(data, q)))
     assert median([3, 1, 2, 10]) == 2.5
     assert Row("x", 3.0, "us", 10.0, target=Target("ratio", "<=", 0.35)).passed is True
     assert Row("x", 4.0, "us", 10.0, target=Target("ratio", "<=", 0.35)).passed is False
