@@ -120,18 +120,18 @@ class Guest:
                 self.advance(delay)
         raise AssertionError(f"not idle after {max_ticks} ticks")
 
-    def run_real(self, timeout: float = 5.0) -> list[int]:
-        """Tick until idle, sleeping for timers on the real clock."""
-        deadline = time.monotonic() + timeout
+    def run_real(self, max_ticks: int = 100_000) -> list[int]:
+        """Tick until idle, sleeping for timers on the real clock. Bounded by
+        ticks, not seconds: a loaded machine only makes it slower."""
         results = []
-        while time.monotonic() < deadline:
+        for _ in range(max_ticks):
             r = self.tick()
             results.append(r)
             if r == -1:
                 return results
             if r > 0:
                 time.sleep(r / 1000)
-        raise AssertionError(f"not idle after {timeout} s")
+        raise AssertionError(f"not idle after {max_ticks} ticks")
 
     def stdout(self) -> str:
         return self._out.read_text()
@@ -200,7 +200,7 @@ def test_timers_fire_in_order_on_the_real_clock(guest):
     g = guest("timers")
     g.start()
     started = time.monotonic()
-    g.run_real(timeout=5)
+    g.run_real()
     assert time.monotonic() - started >= 0.12 + 0.06 + 0.03
     assert g.stdout() == (
         "slept 1ms\nslept 10ms\nslept 50ms\nslept 120ms\n"
@@ -291,7 +291,7 @@ def test_ready_only_when_a_goroutine_can_run(guest):
 def test_goroutines_blocked_forever_leave_tick_idle(guest, mode):
     g = guest("blockforever", *([mode] if mode else []))
     g.start()
-    results = g.run_real(timeout=2)
+    results = g.run_real()
     assert len(results) <= 5
     assert all(r <= 0 for r in results), "no timer is pending, so nothing to wait for"
     assert g.tick() == -1  # and stays idle
@@ -345,8 +345,8 @@ def test_go_tick_for_spends_its_budget(guest):
     g.start()
     assert g.tick() == 0
     budget = 4 * MS
-    turns = []
-    for _ in range(5):
+    on_cpu = []  # turns of ticks that had the whole budget on the CPU
+    for _ in range(20):
         started, cpu = time.perf_counter_ns(), time.thread_time_ns()
         assert g.tick_for(budget) == 0
         elapsed, cpu = time.perf_counter_ns() - started, time.thread_time_ns() - cpu
@@ -357,8 +357,14 @@ def test_go_tick_for_spends_its_budget(guest):
         assert cpu < budget + 20 * MS
         assert 1 <= c["turns"] < 50  # part of a round: the budget ended the tick
         assert c["delay_ns"] == 0
-        turns.append(c["turns"])
-    assert max(turns) > 1, turns  # (a chunk can exceed 4 ms on a busy machine)
+        if cpu >= budget:
+            on_cpu.append(c["turns"])
+        if len(on_cpu) == 5:
+            break
+    # A budget spent on the CPU holds many 0.2 ms chunks; a tick the OS
+    # paused may hold one, so only ticks that had the CPU are judged.
+    assert on_cpu, "no tick had its budget on the CPU"
+    assert max(on_cpu) > 1, on_cpu
 
 
 def test_go_tick_for_returns_early_when_idle(guest):
@@ -395,7 +401,7 @@ def test_wasmexports_work_between_ticks(guest):
     })
     assert g("double", 21) == 42  # before main: exports work after _initialize
     g.start()
-    g.run_real(timeout=2)  # main ends up waiting for pokes
+    g.run_real()  # main ends up waiting for pokes
     assert calls == [("add", 2, 3), ("log_i64", -(1 << 40)), ("mul_f64", 1.5, 4.0)]
     assert g.stdout() == "add 5\nmul 6\ncounter 100\n"
     assert g("double", -7) == -14
@@ -445,7 +451,7 @@ def test_panic_prints_trace_then_traps_unreachable(guest, mode, message):
     g = guest("panic", *([mode] if mode else []))
     g.start()
     with pytest.raises(wasmtime.Trap) as exc:
-        g.run_real(timeout=2)
+        g.run_real()
     # not an exit: no proc_exit(2) as a Go command would do
     assert exc.value.trap_code == wasmtime.TrapCode.UNREACHABLE
     assert "runtime.fatalpanic" in str(exc.value)
@@ -484,7 +490,7 @@ def test_memory_cap_is_a_go_fatal_error(guest):
     g = guest("memhog", memory_limit=64 << 20)
     g.start()
     with pytest.raises(wasmtime.Trap) as exc:
-        g.run_real(timeout=5)
+        g.run_real()
     assert exc.value.trap_code == wasmtime.TrapCode.UNREACHABLE
     assert "allocated 32 MiB\n" in g.stdout()
     assert "fatal error: out of memory\n" in g.stderr()
@@ -496,7 +502,7 @@ def test_memory_cap_is_a_go_fatal_error(guest):
 def test_manygoroutines_checksum(guest):
     g = guest("manygoroutines")
     g.start()
-    g.run_real(timeout=5)
+    g.run_real()
     total = 0
     for i in range(2000):
         x = i + 1
