@@ -13,8 +13,8 @@ from pathlib import Path
 from .. import abi
 from ..errors import BuildError, CompileError, GoVersionError, NotMainPackageError
 from ..wasmfile import WasmFormatError, export_globals, read_wasm
-from .guestmod import prepare_modfile
-from .overlay import GUEST_PACKAGE, write_overlay
+from .guestmod import GUEST_MODULE, prepare_modfile
+from .overlay import write_overlay
 from .toolchain import MIN_GO_VERSION, GoToolchain, find_go
 from .verify import verify_loads
 
@@ -68,7 +68,7 @@ def overlay_failed(go_output: str) -> bool:
     """Whether ``go build`` output reports errors in the overlaid runtime or
     guest package (``# runtime`` / ``# reactorframe/guest`` sections), not in
     the user's program."""
-    return any(line.strip() in ("# runtime", f"# {GUEST_PACKAGE}")
+    return any(line.strip() in ("# runtime", f"# {GUEST_MODULE}")
                for line in go_output.splitlines())
 
 
@@ -105,7 +105,7 @@ def build_reactor(
         overlay_dir = Path(tmp) / "overlay"
         overlay_dir.mkdir()
         overlay = write_overlay(toolchain, overlay_dir)
-        _build(toolchain, pkgdir, out, env, [f"-modfile={modfile}", *extra_flags], overlay, say)
+        _build(toolchain, pkgdir, out, env, modfile, list(extra_flags), overlay, say)
     return _finish(out, toolchain, started, say)
 
 
@@ -124,9 +124,10 @@ def package_dir(package: str | os.PathLike[str]) -> Path:
     return path
 
 
-def _build(toolchain: GoToolchain, pkgdir: Path, out: Path, env: dict[str, str],
-           flags: list[str], overlay: Path, say: Callable[[str], None]) -> None:
-    listed = _run([str(toolchain.go), "list", *flags[:1], "-f", "{{.Name}}", "."], pkgdir, env)
+def _build(toolchain: GoToolchain, pkgdir: Path, out: Path, env: dict[str, str], modfile: Path,
+           extra_flags: list[str], overlay: Path, say: Callable[[str], None]) -> None:
+    listed = _run([str(toolchain.go), "list", f"-modfile={modfile}", "-f", "{{.Name}}", "."],
+                  pkgdir, env)
     if listed.returncode != 0:
         raise CompileError(f"go list failed for {pkgdir}:\n{listed.stderr.strip()}")
     name = listed.stdout.strip()
@@ -141,7 +142,7 @@ def _build(toolchain: GoToolchain, pkgdir: Path, out: Path, env: dict[str, str],
         "-buildmode=c-shared", "-trimpath", "-buildvcs=false",
         f"-overlay={overlay}",
         "-o", str(out),
-        *flags,
+        f"-modfile={modfile}", *extra_flags,
         ".",
     ]
     say("running go " + " ".join(cmd[1:]))

@@ -17,8 +17,9 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from ..errors import NoGoModuleError
 from .builder import build_reactor, package_dir, wants_preemptible_loops
-from .guestmod import shipped_guest_dir
+from .guestmod import find_go_mod, shipped_guest_dir
 from .toolchain import GoToolchain, find_go
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -37,14 +38,15 @@ def _source_files(directory: Path, recursive: bool) -> Iterable[Path]:
 
 
 def _module_files(package: Path) -> Iterable[Path]:
-    """go.mod and go.sum of the module that holds ``package``."""
-    for directory in (package, *package.parents):
-        mod = directory / "go.mod"
-        if mod.is_file():
-            yield mod
-            if (directory / "go.sum").is_file():
-                yield directory / "go.sum"
-            return
+    """go.mod and go.sum of the module that holds ``package`` (none when it
+    is in no module: the build then says so)."""
+    try:
+        mod = find_go_mod(package)
+    except NoGoModuleError:
+        return
+    yield mod
+    if (mod.parent / "go.sum").is_file():
+        yield mod.parent / "go.sum"
 
 
 def inputs_digest(package: Path, toolchain: GoToolchain, flags: Sequence[str] = (),

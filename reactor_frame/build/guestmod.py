@@ -33,9 +33,9 @@ def shipped_guest_dir() -> Path:
     return Path(str(resources.files("reactor_frame") / "goguest"))
 
 
-def replace_line(guest_dir: Path | None = None) -> str:
+def replace_line() -> str:
     """The go.mod ``replace`` line that lets Go tools find the guest package."""
-    return f"replace {GUEST_MODULE} => {guest_dir or shipped_guest_dir()}"
+    return f"replace {GUEST_MODULE} => {shipped_guest_dir()}"
 
 
 def find_go_mod(package: Path) -> Path:

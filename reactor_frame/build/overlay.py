@@ -24,22 +24,9 @@ from .toolchain import GoToolchain
 _RENAMES = re.compile(r"^//reactorframe:renames (\S+)((?: \w+)+)$", re.MULTILINE)
 
 
-#: Import path of the guest package (the module shipped in ``reactor_frame/goguest``).
-GUEST_PACKAGE = "reactorframe/guest"
-
-
 def runtime_sources() -> dict[str, str]:
     """This project's runtime files: name -> Go source."""
-    return _go_files("goruntime")
-
-
-def guest_sources() -> dict[str, str]:
-    """The files of the ``reactorframe/guest`` package: name -> Go source."""
-    return _go_files("goguest")
-
-
-def _go_files(directory: str) -> dict[str, str]:
-    pkg = resources.files("reactor_frame") / directory
+    pkg = resources.files("reactor_frame") / "goruntime"
     return {
         entry.name: entry.read_text(encoding="utf-8")
         for entry in pkg.iterdir()
@@ -47,11 +34,12 @@ def _go_files(directory: str) -> dict[str, str]:
     }
 
 
-def renamed_functions() -> dict[str, tuple[str, ...]]:
-    """Stock runtime file -> functions our runtime files take over in it,
-    read from their ``//reactorframe:renames FILE NAME...`` directives."""
+def renamed_functions(sources: dict[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """Stock runtime file -> functions our runtime files (``sources``, default
+    :func:`runtime_sources`) take over in it, read from their
+    ``//reactorframe:renames FILE NAME...`` directives."""
     renames: dict[str, tuple[str, ...]] = {}
-    for text in runtime_sources().values():
+    for text in (runtime_sources() if sources is None else sources).values():
         for match in _RENAMES.finditer(text):
             renames[match[1]] = renames.get(match[1], ()) + tuple(match[2].split())
     return renames
@@ -74,7 +62,8 @@ def write_overlay(toolchain: GoToolchain, workdir: Path) -> Path:
     """Write the overlay files and JSON into ``workdir``; return the JSON path."""
     runtime_dir = toolchain.goroot / "src" / "runtime"
     replace: dict[str, str] = {}
-    for filename, names in renamed_functions().items():
+    sources = runtime_sources()
+    for filename, names in renamed_functions(sources).items():
         original = runtime_dir / filename
         try:
             text = original.read_text(encoding="utf-8")
@@ -85,7 +74,7 @@ def write_overlay(toolchain: GoToolchain, workdir: Path) -> Path:
         patched = workdir / filename
         patched.write_text(rename_functions(text, names, filename), encoding="utf-8")
         replace[str(original)] = str(patched)
-    for name, text in runtime_sources().items():
+    for name, text in sources.items():
         added = workdir / name
         added.write_text(text, encoding="utf-8")
         replace[str(runtime_dir / name)] = str(added)

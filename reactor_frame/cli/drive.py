@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from ..abi import LoopResult
 from ..host.reactor import Reactor
-from ..scheduling.seedidle import DEFAULT_IDLE_TIMEOUT_S, WORK_NS, SeedIdle
+from ..scheduling.seedidle import DEFAULT_IDLE_TIMEOUT_S, SeedIdle
 from .stats import RunStats
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ def by_frames(reactor: Reactor, budget_ms: float, stats: RunStats) -> None:
     """Step frame by frame until the guest exits or goes idle."""
     seed = SeedIdle(reactor, DEFAULT_IDLE_TIMEOUT_S) if reactor.seed_abi else None
     while True:
-        written = reactor.output_written_bytes
+        written = reactor.output_written_bytes if seed is not None else 0
         report = reactor.step(budget_ms)
         elapsed_ns = int(report.elapsed_ms * 1e6)
         stats.frames += 1
@@ -53,10 +53,10 @@ def by_frames(reactor: Reactor, budget_ms: float, stats: RunStats) -> None:
         if report.idle:
             return
         if seed is not None and report.result == LoopResult.IDLE:
-            seed.note(report.result, elapsed_ns >= WORK_NS or reactor.output_written_bytes != written)
+            seed.note(report.result, seed.worked(elapsed_ns, written))
             if seed.given_up():
                 return
-            reactor.clock.wait_ns(seed.pause_ns())
+            seed.pause()
         if report.result > 0:
             wait_for_timer(reactor, stats)
 

@@ -56,12 +56,17 @@ class SeedIdle:
 
     def tick(self) -> int:
         """One ``loop_once``, noting whether it worked."""
-        r = self._r
-        written = r.output_written_bytes
+        written = self._r.output_written_bytes
         started = perf_counter_ns()
-        result = r.loop_once()
-        self.note(result, perf_counter_ns() - started >= WORK_NS or r.output_written_bytes != written)
+        result = self._r.loop_once()
+        self.note(result, self.worked(perf_counter_ns() - started, written))
         return result
+
+    def worked(self, elapsed_ns: int, written_before: int) -> bool:
+        """Whether a tick (or step) that took ``elapsed_ns`` ran goroutines:
+        it took at least ``WORK_NS`` or the guest wrote output since
+        ``output_written_bytes`` was ``written_before``."""
+        return elapsed_ns >= WORK_NS or self._r.output_written_bytes != written_before
 
     def note(self, result: int, worked: bool) -> None:
         """Record a tick's (or step's) result and whether it ran goroutines."""
