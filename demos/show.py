@@ -62,8 +62,8 @@ class DemoResult:
 def run_demo(options: DemoOptions) -> DemoResult:
     """Open the window (on whatever SDL video driver is configured), run the
     meadow, then save the screenshot and statistics asked for."""
+    default_engine().progress = CompileNotice(sys.stderr)  # the build compiles it too
     wasm = fireflies_wasm(progress=lambda message: print(message, file=sys.stderr))
-    default_engine().progress = CompileNotice(sys.stderr)
     pygame.display.init()
     pygame.font.init()
     try:

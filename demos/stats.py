@@ -8,6 +8,7 @@ from typing import Any
 
 from reactor_frame.benchmarks.stats import median, percentile
 from reactor_frame.integrations.frame import Frame
+from reactor_frame.scheduling.step import OVERRUN_REPORT_MS
 
 
 class FrameLog:
@@ -32,7 +33,8 @@ class FrameLog:
     def summary(self) -> dict[str, float]:
         """Median and 99th percentile of the step time (wall and CPU), the
         worst frame, the median wall time the OS took from a step, the
-        preemptions and the frames that overran their budget by 0.5 ms or more."""
+        preemptions and the frames that overran their budget by ``OVERRUN_REPORT_MS``
+        or more (what fires the ``overrun`` hook)."""
         elapsed = [f["elapsed_ms"] for f in self.per_frame]
         if not elapsed:
             return {}
@@ -45,8 +47,8 @@ class FrameLog:
             "cpu_median_ms": round(median(cpu), 3),
             "cpu_p99_ms": round(percentile(cpu, 99), 3),
             "os_median_ms": round(median(taken), 3),
-            "preemptions": sum(int(f.get("preemptions", 0)) for f in self.per_frame),
-            "overrun_frames": sum(1 for f in self.per_frame if f.get("overrun_ms", 0) >= 0.5),
+            "preemptions": sum(int(f["preemptions"]) for f in self.per_frame),
+            "overrun_frames": sum(1 for f in self.per_frame if f["overrun_ms"] >= OVERRUN_REPORT_MS),
         }
 
     def write(self, path: str | Path, **extra: Any) -> None:
@@ -54,4 +56,3 @@ class FrameLog:
         data = {"frames": len(self.per_frame), "per_frame": self.per_frame,
                 "summary": self.summary(), **extra}
         Path(path).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-

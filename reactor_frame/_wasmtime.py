@@ -112,11 +112,6 @@ def guarded(fn: _F) -> _F:
     return call  # type: ignore[return-value]
 
 
-def store_context(store: wasmtime.Store) -> Any:
-    """The raw context of an open ``store``."""
-    return store._context()
-
-
 # --------------------------------------------------------------- guest calls --
 _CALL_ADDRESS: int = ctypes.cast(_bindings._wasmtime_func_call_unchecked, ctypes.c_void_p).value or 0
 # void pointers and integers in: ctypes converts nothing per call.

@@ -17,6 +17,7 @@ N           ``run``: the guest's own exit code (``os.Exit(N)``)
 from __future__ import annotations
 
 from ..errors import GoPanicError, ReactorError, ReactorTimeoutError, first_line
+from ..host.failures import TIMEOUT_ADVICE
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -48,7 +49,7 @@ def explain(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, ReactorTimeoutError):
         # The API's advice names the keyword; the command line has a flag.
         return (str(exc).rstrip().replace(
-            "Raise tick_timeout, or pass None to disable the watchdog.",
+            TIMEOUT_ADVICE,
             "Raise --tick-timeout S, or pass --tick-timeout 0 to disable the watchdog."),
             EXIT_FAILURE)
     if isinstance(exc, ReactorError):

@@ -15,6 +15,9 @@ import wasmtime
 
 from ..errors import GoPanicError, ReactorError, ReactorTimeoutError, ReactorTrapError
 
+#: The end of a watchdog stop's message; the CLI swaps it for its flag.
+TIMEOUT_ADVICE = "Raise tick_timeout, or pass None to disable the watchdog."
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -46,7 +49,7 @@ def classify(failure: BaseException, name: str, stderr_tail: str,
             f"{name}: a guest call ran longer than tick_timeout={timeout_s}s "
             "and was stopped; the reactor is closed. Usually a goroutine loops without "
             "yielding (call runtime.Gosched() in long loops); an export call blocked that "
-            "long counts too. Raise tick_timeout, or pass None to disable the watchdog.",
+            f"long counts too. {TIMEOUT_ADVICE}",
             stderr_tail))
     if panic_text is not None:
         return Failure(GoPanicError(panic_message(name, panic_text), stderr_tail))

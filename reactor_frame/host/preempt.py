@@ -136,8 +136,6 @@ class PreemptSlot:
         """When the armed call is to be preempted (``time.monotonic_ns``)."""
         self.queued_at: int | None = None
         """When the thread looks at this slot next; None: not queued."""
-        self.requests = 0
-        """Requests written into the guest (repeats included)."""
         self.ref = weakref.ref(self)
         self._thread = PreemptThread.for_engine(engine)
         self._size = MemorySize(store, memory)
@@ -186,4 +184,3 @@ class PreemptSlot:
         _u32(base + self._req).value = 1
         _u8(base + g + self._off_preempt).value = 1
         _u64(base + g + self._off_sg).value = self._stack_preempt
-        self.requests += 1
