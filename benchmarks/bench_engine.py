@@ -21,7 +21,7 @@ import wasmtime
 
 from reactor_frame import Reactor, ReactorEngine
 
-from .bench_peers import default_engine_module, thread_cpu_ms
+from .bench_peers import COMPUTE_RATIO, default_engine_module, thread_cpu_ms
 from .context import Context, Output
 from .naive import NaiveGuest
 from .result import BenchResult, Target
@@ -36,9 +36,6 @@ TITLE = "Engine settings: epoch checks and Cranelift opt level against a default
 SETTINGS = (("default (watchdog, speed)", True, "speed"), ("watchdog, opt none", True, "none"),
             ("watchdog=False, speed", False, "speed"), ("watchdog=False, opt none", False, "none"))
 PROGRAMS = {"busywork": ("48", "20"), "mixedwork": ("10",)}
-#: Issue #16: guest compute within this ratio of a default wasmtime engine.
-COMPUTE_RATIO = 1.10
-
 
 def reactor_cpu_ms(engine: ReactorEngine, module: wasmtime.Module, name: str,
                    args: Sequence[str]) -> float:

@@ -117,7 +117,7 @@ def run(ctx: Context) -> BenchResult:
             percentile(off_wall, 99), "not preempted")
     res.add("outputs equal to run()", float(equal), "bool", target=Target("figure", ">=", 1.0))
     res.add("preemptions", preemptions, "count", note=f"{len(on_cpu)} preempted steps")
-    spin_cpu, spin_wall, _, spin_text = _stepped(ctx, ["spin"], True)
+    spin_cpu, _, _, spin_text = _stepped(ctx, ["spin"], True)
     res.add("bare for{} beside a ticker: step CPU max", max(spin_cpu), "ms",
             note="unpreempted it never returns (the watchdog closes it)")
     res.add("bare for{}: ticker ran", float(spin_text.count("tick") == 5), "bool",

@@ -3,7 +3,7 @@
 ``Reactor.loop_once`` (one ``go_tick`` through a prepared C-API call plus the
 reactor's bookkeeping) against a naive wasmtime-py ``go_tick`` call
 (``Func.__call__`` on a plain store) on the same compiled binary, and the raw
-``FastCall.call`` underneath. Two guests: an idle one (``blockforever main``:
+``UncheckedCall`` underneath. Two guests: an idle one (``blockforever main``:
 all goroutines blocked, the tick finds nothing to run) and a busy one
 (``yieldforever``: three goroutines calling ``runtime.Gosched`` forever, so
 every tick runs a round of three turns).
@@ -33,7 +33,7 @@ CASES = {
 
 
 def measure_case(ctx: Context, program: str, args: Sequence[str]) -> dict[str, list[float]]:
-    """Per-call us samples of loop_once, raw FastCall and naive go_tick."""
+    """Per-call us samples of loop_once, the raw unchecked call and naive go_tick."""
     reactor = ctx.reactor(program, args)
     naive = NaiveGuest(ctx.engine.wasmtime, ctx.module(program), [program, *args])
     try:
@@ -61,7 +61,7 @@ def run(ctx: Context) -> BenchResult:
         base = "naive Func.__call__"
         res.add(f"{label}: loop_once", loop, "us", naive, base, Target("ratio", "<=", TARGET_RATIO),
                 note=f"{program}: {what}")
-        res.add(f"{label}: raw FastCall.call", fast, "us", naive, base)
+        res.add(f"{label}: raw UncheckedCall", fast, "us", naive, base)
         res.add(f"{label}: loop_once bookkeeping", loop - fast, "us", loop, "loop_once",
                 note="loop_once minus the raw call: lock, state checks, result recording")
         for key, values in samples.items():

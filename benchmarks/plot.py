@@ -116,7 +116,7 @@ def _tick_panel(ax: Any, res: dict[str, BenchResult]) -> bool:
     labels, data = [], []
     for case in ("idle", "runnable"):
         for key, name in (("naive", "naive\nFunc()"), ("loop_once", "loop_once"),
-                          ("fastcall", "FastCall")):
+                          ("fastcall", "unchecked\ncall")):
             values = tick.samples.get(f"{case}.{key}_us")
             if values:
                 labels.append(f"{name}\n[{case}]")

@@ -2,7 +2,7 @@
 (host/preempt.py, goruntime/reactor_frame_preempt_wasip1.go).
 
 Budgets are judged on thread CPU time, with generous bounds: hog's
-goroutines compute 50-100 ms between yields, so a step that was not cut short
+goroutines compute 30-80 ms between yields, so a step that was not cut short
 takes tens of milliseconds of CPU whatever the machine's load.
 """
 
@@ -58,7 +58,7 @@ def test_steps_hold_the_budget_and_outputs_match_run(expected):
     out, cpu, reports = _step_all(4.0)
     assert out == expected and all(k in out for k in KINDS)
     cpu.sort()
-    # Unpreempted, each step would run one goroutine's 50-100 ms chunk.
+    # Unpreempted, each step would run one goroutine's 30-80 ms chunk.
     assert cpu[len(cpu) // 2] < 8.0, cpu
     assert cpu[-1] < 30.0, cpu
     preempted = [r for r in reports if r.preempted]
