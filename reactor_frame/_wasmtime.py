@@ -243,6 +243,12 @@ class EpochDeadline:
         _set_deadline(self._ctx, ticks)
 
 
+def memory_base(store: wasmtime.Store, memory: wasmtime.Memory) -> int:
+    """The address of ``memory``'s first byte (fixed: engines here never let a
+    memory move)."""
+    return ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
+
+
 class MemorySize:
     """Reads one memory's current length cheaply (``size()``)."""
 

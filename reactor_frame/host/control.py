@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
+from .._wasmtime import memory_base
 from ..errors import InvalidModuleError
 
 MAGIC = 0x42434652
@@ -60,7 +61,7 @@ def map_control_block(memory: Any, store: Any, address: int, name: str) -> Contr
     Raises :class:`InvalidModuleError` for a control block of another
     version: its fields cannot be trusted to mean what this host reads.
     """
-    base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
+    base = memory_base(store, memory)
     size = memory.data_len(store)
     if address <= 0 or address + ctypes.sizeof(ControlBlock) > size:
         return None

@@ -24,7 +24,7 @@ from typing import Any
 import wasmtime
 
 from .. import _wasmtime as _adapter
-from .._wasmtime import UncheckedCall, wait_output_callbacks_released
+from .._wasmtime import UncheckedCall, memory_base, wait_output_callbacks_released
 from ..errors import ConcurrentUseError, ReactorClosedError, ReentrancyError
 from .engine import ReactorEngine
 from .failures import classify, closed_reason
@@ -284,7 +284,7 @@ class GuestInstance:
         if len(memory) > size:
             self.memory.grow(store, (len(memory) - size + 65535) // 65536)
             size = self.memory.data_len(store)
-        base = ctypes.cast(self.memory.data_ptr(store), ctypes.c_void_p).value or 0
+        base = memory_base(store, self.memory)
         if nonzero is None or len(memory) <= old:
             ctypes.memmove(base, memory, len(memory))
         else:

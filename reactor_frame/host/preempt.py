@@ -37,7 +37,7 @@ import time
 import weakref
 from typing import Any
 
-from .._wasmtime import MemorySize
+from .._wasmtime import MemorySize, memory_base
 
 #: While the call still runs, a request is repeated this often (ns): a
 #: GC mark worker the scheduler runs before the tick goroutine is stopped so.
@@ -139,7 +139,7 @@ class PreemptSlot:
         self.ref = weakref.ref(self)
         self._thread = PreemptThread.for_engine(engine)
         self._size = MemorySize(store, memory)
-        self._base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
+        self._base = memory_base(store, memory)
         self._curg = curg_addr
         self._off_sg = off_stackguard0
         self._off_preempt = off_preempt

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import wasmtime
 
-from .._wasmtime import define_unchecked
+from .._wasmtime import define_unchecked, memory_base
 from ..errors import ReactorClosedError
 from .output import STDERR, STDOUT, OutputCapture
 from .wasi import WASI
@@ -54,7 +54,7 @@ class _Memory:
             self.known_size = 0
             return 0
         if not self.base:
-            self.base = ctypes.cast(memory.data_ptr(store), ctypes.c_void_p).value or 0
+            self.base = memory_base(store, memory)
         self.known_size = memory.data_len(store)
         return self.known_size
 

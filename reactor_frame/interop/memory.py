@@ -15,7 +15,7 @@ from __future__ import annotations
 import ctypes
 from typing import TYPE_CHECKING, Any
 
-from .._wasmtime import MemorySize
+from .._wasmtime import MemorySize, memory_base
 from ..errors import InteropError
 from .optional import require_numpy
 
@@ -35,8 +35,7 @@ class GuestMemoryView:
         store = reactor.store
         self._reactor = reactor
         self._size = MemorySize(store, reactor.memory)
-        pointer = reactor.memory.data_ptr(store)
-        self._base: int = ctypes.cast(pointer, ctypes.c_void_p).value or 0
+        self._base: int = memory_base(store, reactor.memory)
         self._whole: memoryview | None = None
 
     @property
