@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import control as ctl
+from .instance import CLOSED
 from .preempt import PreemptSlot
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class ProgressSupport:
         the host's request ended or cut it, and where the last one stopped;
         (0, 0, "") when none or unsupported."""
         block = self._control
-        if block is None or self._preempt_slot is None or self._guest.state.value == "closed":
+        if block is None or self._preempt_slot is None or self._guest.state is CLOSED:
             return 0, 0, ""
         count = block.preemptions
         if not count:

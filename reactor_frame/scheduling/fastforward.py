@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 #: keeps goroutines runnable forever still returns to the host).
 DEFAULT_MAX_ROUNDS = 1_000_000
 
-_INT64_MAX = (1 << 63) - 1
 _calls: "weakref.WeakKeyDictionary[Reactor, tuple[UncheckedCall, UncheckedCall]]" = \
     weakref.WeakKeyDictionary()
 
@@ -84,7 +83,7 @@ def fast_forward(r: Reactor, until_ns: int | None = None,
     clock = r.clock
     assert isinstance(clock, VirtualClock)
     r.start_main()
-    until.slot(0).i64 = min(_INT64_MAX if until_ns is None else int(until_ns), clock.limit_ns())
+    until.slot(0).i64 = clock.limit_ns() if until_ns is None else min(int(until_ns), clock.limit_ns())
     until.slot(1).i64 = int(max_rounds)
     r.call_export(until)
     if r.exit_code is not None:
