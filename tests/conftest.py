@@ -13,6 +13,8 @@ import wasmtime
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTDATA = ROOT / "testdata"
+#: Reactor keyword arguments that drop the guest's output.
+QUIET = {"stdout": lambda _t: None, "stderr": lambda _t: None}
 
 if str(ROOT) not in sys.path:  # run from a checkout, not installed
     sys.path.insert(0, str(ROOT))

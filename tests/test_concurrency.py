@@ -18,9 +18,7 @@ import wasmtime
 import reactor_frame as rf
 from reactor_frame import Reactor
 
-from .conftest import ROOT, TESTDATA
-
-QUIET = {"stdout": lambda _t: None, "stderr": lambda _t: None}
+from .conftest import QUIET, ROOT, TESTDATA
 
 
 def run_python(code: str, timeout: float = 240.0) -> subprocess.CompletedProcess[str]:

@@ -25,13 +25,11 @@ from reactor_frame import Reactor
 from reactor_frame._wasmtime import bound_host_functions, pending_output_callbacks
 from reactor_frame.host.instance import live_instances
 
-from .conftest import TESTDATA
+from .conftest import QUIET, TESTDATA
 from .interop_support import CheckHost
 
 CYCLES = int(os.environ.get("REACTOR_FRAME_LEAK_CYCLES", "500"))
 WARM_UP = 40
-QUIET = {"stdout": lambda _t: None, "stderr": lambda _t: None}
-
 pytestmark = [pytest.mark.slow,  # cycles hundreds of reactors
               pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")]
 

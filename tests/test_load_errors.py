@@ -11,7 +11,7 @@ import wasmtime
 from reactor_frame import InvalidModuleError, Reactor
 from reactor_frame.host.control import MAGIC, VERSION
 
-QUIET = {"stdout": lambda t: None, "stderr": lambda t: None}
+from .conftest import QUIET
 
 
 def reactor_with_control_block(magic: int, version: int) -> bytes:

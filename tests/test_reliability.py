@@ -28,11 +28,9 @@ import reactor_frame as rf
 from reactor_frame import FrameScheduler, Reactor, ReactorEngine
 from reactor_frame.interop import i32
 
-from .conftest import ROOT, TESTDATA
+from .conftest import QUIET, ROOT, TESTDATA
 from .interop_support import CheckHost
 from .timing_support import time_to_timeout, wait_until
-
-QUIET = {"stdout": lambda _t: None, "stderr": lambda _t: None}
 
 # go_tick busy-waits WAIT_MS of the guest's monotonic clock (WASI
 # clock_time_get), then reports idle: one guest call of known wall time.

@@ -13,6 +13,7 @@ from reactor_frame.build import build_reactor
 from reactor_frame.sim import GoEnv
 
 from .conftest import ROOT
+from .go_support import go_package, needs_go
 
 DOC = (ROOT / "docs" / "sim.md").read_text()
 
@@ -22,11 +23,9 @@ def example(name: str, language: str) -> str:
     return block.split(f"```{language}\n", 1)[1].split("```", 1)[0]
 
 
+@needs_go
 def test_corridor_example_is_a_valid_environment(tmp_path, rf_engine):
-    source = tmp_path / "corridor"
-    source.mkdir()
-    (source / "main.go").write_text(example("corridor", "go"))
-    (source / "go.mod").write_text("module corridor\n\ngo 1.24\n")
+    source = go_package(tmp_path, example("corridor", "go"), "corridor")
     wasm = build_reactor(source, tmp_path / "corridor.wasm").output
     env = GoEnv(wasm, engine=rf_engine)
     try:

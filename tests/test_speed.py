@@ -14,10 +14,8 @@ from reactor_frame import Reactor, ReactorEngine
 from reactor_frame.host.progress import CompileNotice
 from reactor_frame.host.watchdog import PERIOD_S, EpochTicker
 
-from .conftest import TESTDATA
+from .conftest import QUIET, TESTDATA
 from .timing_support import time_to_timeout, wait_until
-
-QUIET = {"stdout": lambda _t: None, "stderr": lambda _t: None}
 
 
 def test_reactors_by_path_share_one_compiled_module(make_reactor):
